@@ -1,0 +1,44 @@
+# The two commands a new user needs: `make run` (start the whole suite) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+# Every installable package of the repo: the shared libraries, the tools, each service that exists.
+PACKAGES := contracts kit tools $(patsubst %/pyproject.toml,%,$(wildcard services/*/pyproject.toml))
+STAMP := $(VENV)/.installed
+PIP := $(BIN)/python -m pip --disable-pip-version-check -q
+
+.PHONY: install run test test-fast bench lint schemas clean
+
+install: $(STAMP)
+
+$(STAMP): requirements-dev.txt $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) install $(foreach p,$(PACKAGES),-e ./$(p)) -r requirements-dev.txt
+	touch $(STAMP)
+
+## Start the embedded broker and database, the sandboxes and every service; Ctrl-C stops all.
+run: install
+	$(BIN)/python -m petcare_tools.launcher run
+
+## Every test: unit, service (real PostgreSQL) and suite (real broker, real processes).
+test: install
+	$(BIN)/python -m pytest
+
+## Unit tests only (no broker, no database).
+test-fast: install
+	$(BIN)/python -m pytest -m "not infra"
+
+## Benchmarks: JSON figures beside same-run baselines.
+bench: install
+	$(BIN)/python -m bench.run
+
+lint: install
+	$(BIN)/ruff check .
+
+## Re-export contracts/schemas/*.json from the pydantic models (review the diff: it is the contract).
+schemas: install
+	$(BIN)/python -m petcare_contracts.schema_export
+
+clean:
+	rm -rf $(VENV) .pytest_cache
