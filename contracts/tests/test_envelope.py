@@ -32,7 +32,7 @@ def test_round_trip_keeps_every_field_and_the_key():
     decoded, payload = decode(envelope.model_dump_json().encode())
     assert decoded == envelope
     assert payload == ThingHappened(thing_id="t1", count=3)
-    assert payload.key() == "t1"
+    assert payload.partition_key() == "t1"
     assert decoded.type == "contracts_test.thing.happened" and decoded.version == 1
     assert decoded.company_id == company and decoded.occurred_at.tzinfo is not None
 

@@ -29,7 +29,8 @@ class EventPayload(BaseModel):
     topic: ClassVar[str]
     key_field: ClassVar[str]
 
-    def key(self) -> str:
+    def partition_key(self) -> str:
+        """The Kafka key: the aggregate id, so one aggregate's events stay in one partition, in order."""
         return str(getattr(self, self.key_field))
 
 

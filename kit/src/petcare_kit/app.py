@@ -1,0 +1,90 @@
+"""The app factory: one FastAPI app per service with the runtime in its lifespan, `/health` (the
+process is alive), `/ready` (database and broker reachable: send traffic), `/metrics`, the one error
+shape, request ids and JSON logs."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import JSONResponse
+from prometheus_client import make_asgi_app
+
+from petcare_kit.errors import error_body
+from petcare_kit.http import BodySizeLimit, install_error_handlers, install_request_context
+from petcare_kit.logging import configure_logging
+from petcare_kit.runtime import ServiceRuntime
+from petcare_kit.unit_of_work import UnitOfWork
+
+MAX_BODY_BYTES = 1024 * 1024
+READY_CHECK_TIMEOUT_SECONDS = 3.0
+
+
+def create_service_app(
+    runtime: ServiceRuntime,
+    *,
+    title: str,
+    description: str = "",
+    routers: Sequence[APIRouter] = (),
+    max_body_bytes: int = MAX_BODY_BYTES,
+) -> FastAPI:
+    settings = runtime.settings
+    configure_logging(service=settings.service_name, level=settings.log_level, as_json=settings.log_json)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await runtime.start()
+        try:
+            yield
+        finally:
+            await runtime.stop()
+
+    app = FastAPI(title=title, description=description, lifespan=lifespan)
+    app.state.runtime = runtime
+    install_error_handlers(app)
+    install_request_context(app)
+    app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
+    app.include_router(_probes(runtime))
+    for router in routers:
+        app.include_router(router)
+    app.mount("/metrics", make_asgi_app())
+    return app
+
+
+def _probes(runtime: ServiceRuntime) -> APIRouter:
+    router = APIRouter(tags=["operations"])
+
+    @router.get("/health", summary="The process is alive")
+    async def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @router.get("/ready", summary="The database and the broker are reachable")
+    async def ready() -> JSONResponse:
+        checks = {"database": runtime.check_database, "broker": runtime.check_broker}
+        failures = {}
+        for name, check in checks.items():
+            try:
+                await asyncio.wait_for(check(), READY_CHECK_TIMEOUT_SECONDS)
+            except Exception as error:  # any failure means "not ready"; the reason is reported
+                failures[name] = repr(error)
+        if failures:
+            return JSONResponse(error_body("unavailable", "Not ready.", failures), status_code=503)
+        return JSONResponse({"status": "ready", "relay_leader": runtime.relay.is_leader})
+
+    return router
+
+
+def get_runtime(request: Request) -> ServiceRuntime:
+    return request.app.state.runtime
+
+
+async def get_unit_of_work(runtime: Annotated[ServiceRuntime, Depends(get_runtime)]) -> AsyncIterator[UnitOfWork]:
+    async with runtime.unit_of_work() as uow:
+        yield uow
+
+
+UnitOfWorkDep = Annotated[UnitOfWork, Depends(get_unit_of_work)]
+RuntimeDep = Annotated[ServiceRuntime, Depends(get_runtime)]

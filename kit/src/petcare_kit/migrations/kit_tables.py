@@ -1,0 +1,35 @@
+"""DDL of the kit's tables, for a service's first Alembic migration."""
+
+from __future__ import annotations
+
+from alembic import op
+
+from petcare_kit.db import OUTBOX_CHANNEL, inbox_table, outbox_table
+
+_NOTIFY_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('{OUTBOX_CHANNEL}', '');
+  RETURN NULL;
+END $$
+"""
+# One notification per INSERT statement, delivered at commit: the relay wakes once per transaction.
+_NOTIFY_TRIGGER = """
+CREATE TRIGGER outbox_notify AFTER INSERT ON outbox
+FOR EACH STATEMENT EXECUTE FUNCTION outbox_notify()
+"""
+
+
+def create_kit_tables() -> None:
+    bind = op.get_bind()
+    outbox_table.create(bind)
+    inbox_table.create(bind)
+    op.execute(_NOTIFY_FUNCTION)
+    op.execute(_NOTIFY_TRIGGER)
+
+
+def drop_kit_tables() -> None:
+    op.execute("DROP TRIGGER IF EXISTS outbox_notify ON outbox")
+    op.execute("DROP FUNCTION IF EXISTS outbox_notify()")
+    op.drop_table("inbox")
+    op.drop_table("outbox")

@@ -1,0 +1,5 @@
+from kitdemo.tables import metadata
+
+from petcare_kit.migrations import run_env
+
+run_env(metadata)

@@ -1,0 +1,58 @@
+"""The reading side: applies each NoteAdded to its own table, counting applications."""
+
+from __future__ import annotations
+
+import asyncio
+
+from fastapi import APIRouter
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+
+from kitdemo.events import NoteAdded
+from kitdemo.settings import KitdemoSettings
+from kitdemo.tables import applied_notes
+from petcare_contracts import Envelope
+from petcare_kit.app import RuntimeDep, create_service_app
+from petcare_kit.consumer import EventRouter
+from petcare_kit.runtime import ServiceRuntime
+from petcare_kit.unit_of_work import UnitOfWork
+
+
+def build_event_router(settings: KitdemoSettings) -> EventRouter:
+    events = EventRouter()
+
+    @events.on(NoteAdded)
+    async def on_note_added(uow: UnitOfWork, envelope: Envelope, note: NoteAdded) -> None:
+        if settings.handler_delay_ms:
+            await asyncio.sleep(settings.handler_delay_ms / 1000)
+        if note.text == "explode":
+            raise RuntimeError("the handler cannot handle this note (a bug stand-in)")
+        # Deliberately not idempotent on its own: a second application shows as times_applied=2.
+        statement = insert(applied_notes).values(
+            note_id=note.note_id, key=note.key, position=note.position, times_applied=1
+        )
+        await uow.session.execute(statement.on_conflict_do_update(
+            index_elements=["note_id"], set_={"times_applied": applied_notes.c.times_applied + 1}
+        ))
+
+    return events
+
+
+def build_router() -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/applied")
+    async def applied(runtime: RuntimeDep) -> list[dict]:
+        async with runtime.unit_of_work() as uow:
+            rows = await uow.session.execute(select(applied_notes).order_by(applied_notes.c.arrival))
+            return [dict(row._mapping) for row in rows]
+
+    return router
+
+
+def create_app():
+    settings = KitdemoSettings()
+    runtime = ServiceRuntime(
+        settings, consumer_group=settings.group, consumes=[settings.topic], router=build_event_router(settings)
+    )
+    return create_service_app(runtime, title="kitdemo reader", routers=[build_router()])
