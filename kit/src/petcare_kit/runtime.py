@@ -106,7 +106,8 @@ class ServiceRuntime:
         await _until_ready("database", self.check_database)
         topics = topics_for(publishes=self.publishes, consumes=self.consumes,
                             consumer_group=self.consumer.group if self.consumer else None)
-        await _until_ready("broker topics", lambda: ensure_topics(self.settings.kafka_bootstrap_servers, topics))
+        await _until_ready("broker topics", lambda: ensure_topics(
+            self.settings.kafka_bootstrap_servers, topics, replication_factor=self.settings.topic_replication_factor))
         self._kafka_probe = AIOKafkaClient(bootstrap_servers=self.settings.kafka_bootstrap_servers)
         await _until_ready("broker", self._kafka_probe.bootstrap)
         if self.settings.run_relay:

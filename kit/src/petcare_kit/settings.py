@@ -32,6 +32,9 @@ class ServiceSettings(BaseSettings):
     log_level: str = Field("INFO", validation_alias=shared("LOG_LEVEL"))
     log_json: bool = Field(True, validation_alias=shared("LOG_JSON"))
 
+    topic_replication_factor: int = Field(1, validation_alias=shared("KAFKA_TOPIC_REPLICATION_FACTOR"))
+    """Copies of each topic a service creates: 1 on the embedded broker, 3 on a real cluster."""
+
     # Outbox relay and inbox
     outbox_batch_size: int = 1000
     outbox_poll_interval_seconds: float = 5.0
