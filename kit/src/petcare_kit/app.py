@@ -10,8 +10,8 @@ from contextlib import asynccontextmanager
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, FastAPI, Request
-from fastapi.responses import JSONResponse
-from prometheus_client import make_asgi_app
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from petcare_kit.errors import error_body
 from petcare_kit.http import BodySizeLimit, install_error_handlers, install_request_context
@@ -50,7 +50,6 @@ def create_service_app(
     app.include_router(_probes(runtime))
     for router in routers:
         app.include_router(router)
-    app.mount("/metrics", make_asgi_app())
     return app
 
 
@@ -73,6 +72,10 @@ def _probes(runtime: ServiceRuntime) -> APIRouter:
         if failures:
             return JSONResponse(error_body("unavailable", "Not ready.", failures), status_code=503)
         return JSONResponse({"status": "ready", "relay_leader": runtime.relay.is_leader})
+
+    @router.get("/metrics", summary="Prometheus metrics", include_in_schema=False)
+    async def prometheus_metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     return router
 

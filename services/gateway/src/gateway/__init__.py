@@ -1,0 +1,1 @@
+"""The API gateway: the one door frontends use to reach every pet-care service."""

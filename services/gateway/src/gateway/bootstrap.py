@@ -1,0 +1,75 @@
+"""The composition root: settings → HTTP client → route catalog, access policy, proxy → app.
+
+Middleware, outermost first: CORS (so even refusals carry CORS headers a browser can read),
+request id, the kit's request context (logs, metrics, `X-Request-Id` on the response), the body
+size limit, then the routes. Nothing is kept between requests except route tables and per-replica
+rate-limit buckets, so replicas need no shared memory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+import httpx
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from petcare_kit.http import (
+    CORRELATION_ID_HEADER,
+    REQUEST_ID_HEADER,
+    BodySizeLimit,
+    install_error_handlers,
+    install_request_context,
+)
+from petcare_kit.logging import configure_logging
+
+from gateway.config import GatewaySettings
+from gateway.entrypoints.api import router
+from gateway.errors import install_gateway_error_handler
+from gateway.forwarding import Gateway
+from gateway.request_ids import AssignRequestId
+
+MAX_CONNECTIONS = 200
+
+
+def create_app(settings: GatewaySettings | None = None) -> FastAPI:
+    settings = settings or GatewaySettings()
+    configure_logging(service=settings.service_name, level=settings.log_level, as_json=settings.log_json)
+    # One line per upstream call duplicates the access log; failures are logged by the gateway itself.
+    logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLogger().level))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # trust_env=False: an HTTP(S)_PROXY in the environment must not route internal calls elsewhere.
+        async with httpx.AsyncClient(limits=httpx.Limits(max_connections=MAX_CONNECTIONS), trust_env=False,
+                                     follow_redirects=False) as http:
+            app.state.gateway = Gateway.wire(settings, http)
+            loading = asyncio.create_task(app.state.gateway.catalog.run(), name="route-tables")
+            try:
+                yield
+            finally:
+                loading.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await loading
+
+    app = FastAPI(title="Pet-care API gateway", lifespan=lifespan, openapi_url=None, docs_url=None,
+                  redoc_url=None)
+    app.state.settings = settings
+    install_error_handlers(app)
+    install_gateway_error_handler(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    install_request_context(app)
+    app.add_middleware(AssignRequestId)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+        allow_headers=["Authorization", "Content-Type", "Accept", "Accept-Language", "Idempotency-Key",
+                       REQUEST_ID_HEADER, CORRELATION_ID_HEADER],
+        expose_headers=[REQUEST_ID_HEADER, "Retry-After", "Location", "Content-Disposition"],
+        max_age=600,
+    )
+    app.include_router(router)
+    return app

@@ -1,0 +1,1 @@
+"""How the world reaches the gateway: its HTTP routes."""

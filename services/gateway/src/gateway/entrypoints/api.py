@@ -1,0 +1,63 @@
+"""The gateway's own routes: probes, the merged API docs, and `/api/<service>/...` for the rest."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import HTMLResponse, JSONResponse
+from petcare_kit.errors import error_body
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.responses import Response
+
+from gateway.forwarding import Gateway
+
+FORWARDED_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+router = APIRouter()
+
+
+def _gateway(request: Request) -> Gateway:
+    return request.app.state.gateway
+
+
+@router.get("/health", tags=["gateway"], summary="The gateway process is alive")
+async def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.get("/ready", tags=["gateway"], summary="Every service's routes are loaded: send traffic",
+            responses={503: {"description": "Some services' routes are not loaded yet"}})
+async def ready(request: Request) -> JSONResponse:
+    catalog = _gateway(request).catalog
+    missing = catalog.missing()
+    if missing:
+        message = "Not ready: waiting for these services' routes."
+        return JSONResponse(error_body("unavailable", message, {"waiting_for": missing}), status_code=503)
+    return JSONResponse({"status": "ready", "services": sorted(catalog.services)})
+
+
+@router.get("/metrics", include_in_schema=False)
+async def metrics() -> Response:
+    """Served at /metrics itself (a mounted app would answer it with a redirect to /metrics/)."""
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+@router.get("/openapi.json", include_in_schema=False)
+async def openapi(request: Request) -> JSONResponse:
+    own = get_openapi(title="gateway", version="1", routes=request.app.routes)
+    return JSONResponse(_gateway(request).openapi(own))
+
+
+@router.get("/docs", include_in_schema=False)
+async def docs() -> HTMLResponse:
+    return get_swagger_ui_html(
+        openapi_url="/openapi.json", title="Pet-care API",
+        swagger_ui_parameters={"persistAuthorization": True, "showExtensions": True,
+                               "displayRequestDuration": True},
+    )
+
+
+@router.api_route("/api/{service}/{path:path}", methods=FORWARDED_METHODS, include_in_schema=False)
+async def forward(request: Request, service: str, path: str) -> Response:
+    return await _gateway(request).handle(request, service)

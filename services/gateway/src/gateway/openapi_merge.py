@@ -1,0 +1,127 @@
+"""One OpenAPI document for frontend developers: every service's API as the gateway serves it.
+
+From each service's own document: paths get the `/api/<service>` prefix they are reached by;
+operations the gateway does not expose (internal ones, and any without `x-roles`) are removed;
+component names get a `<service>__` prefix (two services may both have a `Pet`), with every
+`$ref` rewritten to match; operation ids get a `<service>_` prefix so generated clients have
+unique method names. `x-roles` stays on each operation and is spelled out in its description,
+and protected operations carry the bearer security scheme, so the docs say who may call what.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from typing import Any
+
+from gateway.routing import HTTP_METHODS, exposed_roles
+
+BEARER = "bearerAuth"
+COMPONENTS_PREFIX = "#/components/"
+ERROR_REF = f"{COMPONENTS_PREFIX}schemas/Error"
+ERROR_SCHEMA = {
+    "title": "Error",
+    "type": "object",
+    "required": ["error"],
+    "properties": {"error": {
+        "type": "object",
+        "required": ["code", "message"],
+        "properties": {
+            "code": {"type": "string", "description": "Stable: branch on it (`token_expired`, `not_found`)."},
+            "message": {"type": "string", "description": "What went wrong and what to do, for a person."},
+            "details": {"description": "More about the error, e.g. one entry per invalid field."},
+        },
+    }},
+}
+_GATEWAY_RESPONSES = {
+    "401": "Not signed in, token invalid or expired (`token_expired`), or session ended (`session_revoked`).",
+    "403": "Signed in, but your role cannot do this (`role_not_allowed`).",
+}
+
+
+def merge(own: Mapping[str, Any], upstreams: Mapping[str, Mapping[str, Any]], *, title: str,
+          description: str, version: str) -> dict[str, Any]:
+    own_schemas = copy.deepcopy((own.get("components") or {}).get("schemas") or {})
+    merged: dict[str, Any] = {
+        "openapi": "3.1.0",
+        "info": {"title": title, "description": description, "version": version},
+        "paths": copy.deepcopy(dict(own.get("paths") or {})),
+        "components": {
+            "schemas": {**own_schemas, "Error": copy.deepcopy(ERROR_SCHEMA)},
+            "securitySchemes": {BEARER: {
+                "type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+                "description": "The access token from the clients service's log-in.",
+            }},
+        },
+        "tags": [],
+    }
+    for service, document in upstreams.items():
+        _add_service(merged, service, rename_components(copy.deepcopy(dict(document)), service))
+    return merged
+
+
+def prefixed(service: str, name: str) -> str:
+    return f"{service}__{name}"
+
+
+def rename_components(document: Any, service: str, parent_key: str | None = None) -> Any:
+    """Rewrite every `$ref` (and discriminator mapping) to a component, in place; returns the document."""
+    if isinstance(document, dict):
+        for key, value in document.items():
+            if isinstance(value, str) and (key == "$ref" or parent_key == "mapping"):
+                document[key] = _renamed_ref(value, service)
+            else:
+                rename_components(value, service, key)
+    elif isinstance(document, list):
+        for item in document:
+            rename_components(item, service, parent_key)
+    return document
+
+
+def _renamed_ref(ref: str, service: str) -> str:
+    if not ref.startswith(COMPONENTS_PREFIX):
+        return ref
+    section, _, name = ref[len(COMPONENTS_PREFIX):].partition("/")
+    return f"{COMPONENTS_PREFIX}{section}/{prefixed(service, name)}"
+
+
+def _add_service(merged: dict[str, Any], service: str, document: dict[str, Any]) -> None:
+    for section, entries in (document.get("components") or {}).items():
+        if section == "securitySchemes" or not isinstance(entries, dict):
+            continue  # the gateway's bearer scheme is the one callers use
+        target = merged["components"].setdefault(section, {})
+        target.update({prefixed(service, name): value for name, value in entries.items()})
+    for template, item in (document.get("paths") or {}).items():
+        exposed = {}
+        for method in HTTP_METHODS:
+            operation = item.get(method)
+            roles = exposed_roles(operation) if isinstance(operation, dict) else None
+            if roles is not None:
+                exposed[method] = _as_exposed(service, operation, roles)
+        if exposed:
+            shared = {key: value for key, value in item.items() if key not in HTTP_METHODS}
+            merged["paths"][f"/api/{service}{template}"] = {**shared, **exposed}
+    info = document.get("info") or {}
+    merged["tags"].append({"name": service, "description": info.get("description") or info.get("title", "")})
+
+
+def _as_exposed(service: str, operation: dict[str, Any], roles: tuple[str, ...]) -> dict[str, Any]:
+    operation["tags"] = [f"{service}: {tag}" for tag in operation.get("tags") or []] or [service]
+    if "operationId" in operation:
+        operation["operationId"] = f"{service}_{operation['operationId']}"
+    public = roles == ("public",)
+    who = "Anyone, without signing in." if public else f"Roles: {', '.join(roles)}."
+    operation["description"] = "\n\n".join(p for p in (operation.get("description"), f"**{who}**") if p)
+    operation["security"] = [] if public else [{BEARER: []}]
+    responses = operation.setdefault("responses", {})
+    wanted = {} if public else dict(_GATEWAY_RESPONSES)
+    if operation.get("x-rate-limit"):
+        wanted["429"] = "Too many attempts from your address: wait `Retry-After` seconds (`rate_limited`)."
+    if "422" in responses:  # FastAPI documents `{"detail": [...]}`; the kit answers in the one shape
+        responses.pop("422")
+        wanted["422"] = "Not valid (`validation_error`): `details` lists each field (`field`, `message`)."
+    for status, text in wanted.items():
+        responses.setdefault(status, {
+            "description": text, "content": {"application/json": {"schema": {"$ref": ERROR_REF}}},
+        })
+    return operation

@@ -1,0 +1,79 @@
+"""The session check: is this person's session still on, right now?
+
+A JWT stays valid until it expires, but a client who is deactivated (or signs out everywhere, or
+changes a password) must be refused on the very next request, on every replica. Replicas share no
+memory, so each asks the one place that knows, the clients service, on every authenticated
+request: `GET /internal/sessions/{person_id}?version={sv}`, signed as the gateway (role internal).
+Nothing is cached, on purpose: a cache would be a window in which a revoked token still works.
+
+If the clients service cannot answer, the gateway fails closed (503 `auth_unavailable`) rather
+than letting an unchecked token through.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+
+import httpx
+from petcare_kit.identity import Identity, Role, sign_identity
+
+from gateway.errors import AuthUnavailable, NotAuthenticated
+from gateway.tokens import AccessClaims
+
+log = logging.getLogger(__name__)
+
+SESSION_SERVICE = "clients"
+_GATEWAY = Identity(role=Role.INTERNAL)
+
+
+class SessionChecker:
+    def __init__(self, http: httpx.AsyncClient, *, clients_url: str | None, secret: str,
+                 timeout: float) -> None:
+        self.http, self.clients_url, self.secret, self.timeout = http, clients_url, secret, timeout
+
+    async def ensure_active(self, claims: AccessClaims, headers: Mapping[str, str]) -> None:
+        """Return if the session is on; raise 401 (the clients service's code) or 503 otherwise.
+
+        `headers`: request/correlation ids to carry along, so the check shows up in the same trace.
+        """
+        if self.clients_url is None:
+            raise AuthUnavailable("Sign-in checks are unavailable: the clients service is not configured.")
+        path = f"/internal/sessions/{claims.person_id}"
+        signed = sign_identity(_GATEWAY, secret=self.secret, method="GET", path=path)
+        try:
+            response = await self.http.get(
+                f"{self.clients_url}{path}", params={"version": claims.session_version},
+                headers={**headers, **signed}, timeout=self.timeout,
+            )
+        except httpx.HTTPError as error:
+            log.warning("session check failed: %r", error)
+            raise self._unavailable() from None
+        if response.status_code == 200 and _is_active(response):
+            return
+        if response.status_code in (200, 401):
+            message, code = _refusal(response)
+            raise NotAuthenticated(message, code=code)
+        log.error("session check answered %s: %s", response.status_code, response.text[:500])
+        raise self._unavailable()
+
+    @staticmethod
+    def _unavailable() -> AuthUnavailable:
+        return AuthUnavailable("We cannot check your sign-in right now; try again in a moment.",
+                               headers={"Retry-After": "5"})
+
+
+def _is_active(response: httpx.Response) -> bool:
+    try:
+        return response.json().get("active") is True
+    except (ValueError, AttributeError):
+        return False
+
+
+def _refusal(response: httpx.Response) -> tuple[str, str]:
+    """The clients service's message and code for a refused session (`session_revoked`, ...)."""
+    try:
+        error = response.json()["error"]
+        return str(error["message"]), str(error["code"])
+    except (ValueError, KeyError, TypeError):
+        return "Your session has ended: sign in again.", "session_revoked"
