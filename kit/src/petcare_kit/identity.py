@@ -117,15 +117,19 @@ async def current_identity(request: Request) -> Identity:
 IdentityDep = Annotated[Identity, Depends(current_identity)]
 
 
-def allow(*roles: Role | str) -> dict[str, Any]:
+def allow(*roles: Role | str, rate_limit: str | None = None) -> dict[str, Any]:
     """Route options declaring who may call it: `@router.get("/x", **allow(*MANAGERS))`.
 
     `allow(PUBLIC)` needs no identity (sign-up, log-in). The roles are enforced here and listed in
-    the OpenAPI operation as `x-roles` for the gateway.
+    the OpenAPI operation as `x-roles` for the gateway. `rate_limit="auth"` asks the gateway to
+    throttle the route per caller (sign-in and reset attempts).
     """
     names = [str(role.value if isinstance(role, Role) else role) for role in roles]
+    extra: dict[str, Any] = {"x-roles": names}
+    if rate_limit is not None:
+        extra["x-rate-limit"] = rate_limit
     if names == [PUBLIC]:
-        return {"openapi_extra": {"x-roles": names}}
+        return {"openapi_extra": extra}
 
     async def require_role(identity: IdentityDep) -> Identity:
         if identity.role.value not in names:
@@ -133,4 +137,4 @@ def allow(*roles: Role | str) -> dict[str, Any]:
                             details={"role": identity.role.value, "allowed": names})
         return identity
 
-    return {"dependencies": [Depends(require_role)], "openapi_extra": {"x-roles": names}}
+    return {"dependencies": [Depends(require_role)], "openapi_extra": extra}
