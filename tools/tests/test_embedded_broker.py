@@ -5,9 +5,9 @@ from __future__ import annotations
 import psutil
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-
+from aiokafka.admin import AIOKafkaAdminClient
 from petcare_kit.kafka import ensure_topics
-from petcare_tools.embedded.broker import BrokerError, EmbeddedBroker
+from petcare_tools.embedded.broker import BrokerError, EmbeddedBroker, answers_metadata
 from petcare_tools.embedded.ports import LOCALHOST
 
 pytestmark = pytest.mark.infra
@@ -48,16 +48,38 @@ async def test_produced_message_is_consumed_back(broker: EmbeddedBroker) -> None
     assert [(r.key, r.value, r.headers) for r in records] == [(b"rex", b"rex was fed", (("type", b"fed"),))]
 
 
-def test_stop_leaves_no_process(tmp_path) -> None:
-    broker = EmbeddedBroker(log_path=tmp_path / "tansu.log")
+def test_stop_leaves_no_process_and_the_broker_can_restart() -> None:
+    broker = EmbeddedBroker()
     broker.start()
-    pid = broker.pid
+    first_pid = broker.pid
     assert broker.bootstrap_servers == f"{LOCALHOST}:{broker.port}"
     broker.stop()
-    assert pid is not None and not psutil.pid_exists(pid)
+    assert first_pid is not None and not psutil.pid_exists(first_pid)
     assert not broker.is_running
+    broker.start()  # same port, as a crash-and-restart test does
+    try:
+        assert answers_metadata(broker.port)
+    finally:
+        broker.stop()
+    assert not broker.log_path.parent.exists()  # its own temporary log folder is removed
 
 
 def test_busy_port_fails_clearly(broker: EmbeddedBroker, tmp_path) -> None:
     with pytest.raises(BrokerError, match="already in use"):
         EmbeddedBroker(port=broker.port, log_path=tmp_path / "second.log").start()
+
+
+async def test_session_broker_and_unique_topics(
+    kafka_bootstrap_servers: str, unique_topic, request: pytest.FixtureRequest
+) -> None:
+    first, second = unique_topic("pets.events"), unique_topic("pets.events")
+    assert first != second and first.startswith("pets.events.test_session_broker")
+    await ensure_topics(kafka_bootstrap_servers, {first: 3})
+    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap_servers)
+    await admin.start()
+    try:
+        [description] = await admin.describe_topics([first])
+    finally:
+        await admin.close()
+    assert len(description["partitions"]) == 3
+    assert request.node.get_closest_marker("infra") is not None

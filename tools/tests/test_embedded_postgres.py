@@ -10,9 +10,9 @@ from pathlib import Path
 import asyncpg
 import psutil
 import pytest
-from sqlalchemy.engine import make_url
-
+from petcare_tools.embedded.databases import create_fresh_database, drop_database
 from petcare_tools.embedded.postgres import EmbeddedPostgres
+from sqlalchemy.engine import make_url
 
 pytestmark = pytest.mark.infra
 
@@ -89,3 +89,22 @@ async def test_database_url_is_fresh_and_owned_by_its_own_login(
     finally:
         await conn.close()
     assert request.node.get_closest_marker("infra") is not None
+
+
+async def test_dropped_database_takes_its_login_and_connections(postgres_admin_url: str) -> None:
+    url = await create_fresh_database(postgres_admin_url, "drop me")
+    name = str(make_url(url).database)
+    assert name.startswith("drop_me_")
+    holder = await asyncpg.connect(plain(url))  # an open connection does not block the drop
+    await drop_database(postgres_admin_url, name)
+    await holder.close()
+    admin = await asyncpg.connect(postgres_admin_url)
+    try:
+        assert not await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
+        assert not await admin.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", name)
+    finally:
+        await admin.close()
+
+
+def test_database_url_serves_sync_tests_too(database_url: str) -> None:
+    assert database_url.startswith("postgresql+asyncpg://")

@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from aiokafka import AIOKafkaClient
@@ -76,6 +76,13 @@ class ServiceRuntime:
         ))
         self._relay_task: asyncio.Task[None] | None = None
         self._kafka_probe: AIOKafkaClient | None = None
+        self._background: list[tuple[str, Callable[[], Awaitable[None]]]] = []
+        self._background_tasks: list[asyncio.Task[None]] = []
+
+    def add_background_task(self, name: str, run_forever: Callable[[], Awaitable[None]]) -> None:
+        """A loop the service runs beside its consumers (an email dispatcher, say); started after the
+        database and broker are ready, cancelled at shutdown."""
+        self._background.append((name, run_forever))
 
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self.sessions)
@@ -112,6 +119,8 @@ class ServiceRuntime:
         await _until_ready("broker", self._kafka_probe.bootstrap)
         if self.settings.run_relay:
             self._relay_task = asyncio.create_task(self.relay.run_forever(), name="outbox-relay")
+        for name, run_forever in self._background:
+            self._background_tasks.append(asyncio.create_task(run_forever(), name=name))
         if self.consumer is not None and self.settings.run_consumers:
             await self.broker.start()
         log.info("service started", extra={"publishes": self.publishes, "consumes": self.consumes})
@@ -120,10 +129,10 @@ class ServiceRuntime:
         """Stop taking messages first (in-flight batches finish), then the relay, then connections."""
         with contextlib.suppress(Exception):
             await self.broker.stop()
-        if self._relay_task is not None:
-            self._relay_task.cancel()
+        for task in [*self._background_tasks, *([self._relay_task] if self._relay_task else [])]:
+            task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._relay_task
+                await task
         if self._kafka_probe is not None:
             await self._kafka_probe.close()
         await self.engine.dispose()

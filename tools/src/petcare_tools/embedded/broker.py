@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shutil
 import signal
 import socket
 import struct
@@ -48,8 +49,13 @@ class EmbeddedBroker:
     """One Tansu broker on 127.0.0.1, in its own process group, logging to a file."""
 
     def __init__(self, port: int | None = None, log_path: Path | None = None) -> None:
+        """Without `log_path` the log goes to a temporary folder, removed by `stop()`."""
         self.port = port or free_port()
-        self.log_path = log_path or Path(tempfile.mkdtemp(prefix="petcare-broker-")) / "tansu.log"
+        self._temp_log_dir: Path | None = None
+        if log_path is None:
+            self._temp_log_dir = Path(tempfile.mkdtemp(prefix="petcare-broker-"))
+            log_path = self._temp_log_dir / "tansu.log"
+        self.log_path = log_path
         self._process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -84,14 +90,16 @@ class EmbeddedBroker:
     def stop(self, timeout: float = 15.0) -> None:
         """SIGTERM, then wait until the process is gone: with clients connected that takes ~6 s,
         and a new broker must not race the old one for the port. SIGKILL after `timeout`."""
-        if self._process is None:
-            return
-        stop_tree(self._process, sig=signal.SIGTERM, timeout=timeout)
-        self._process = None
+        if self._process is not None:
+            stop_tree(self._process, sig=signal.SIGTERM, timeout=timeout)
+            self._process = None
+        if self._temp_log_dir is not None:
+            shutil.rmtree(self._temp_log_dir, ignore_errors=True)
 
     def _fail(self, reason: str) -> NoReturn:
+        message = f"{reason}; log {self.log_path}:\n{log_tail(self.log_path)}"
         self.stop(timeout=5.0)
-        raise BrokerError(f"{reason}; log {self.log_path}:\n{log_tail(self.log_path)}")
+        raise BrokerError(message)
 
     def __enter__(self) -> EmbeddedBroker:
         self.start()

@@ -17,7 +17,9 @@ _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 
 def app_url(admin_url: str, name: str) -> str:
     """The SQLAlchemy URL with which login `name` reaches database `name` on the admin URL's server."""
-    url = make_url(admin_url).set(drivername="postgresql+asyncpg", username=name, password=name, database=name)
+    url = make_url(admin_url).set(
+        drivername="postgresql+asyncpg", username=name, password=name, database=name
+    )
     return url.render_as_string(hide_password=False)
 
 

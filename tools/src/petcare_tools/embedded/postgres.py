@@ -135,7 +135,9 @@ class EmbeddedPostgres:
                 *("--locale-provider=builtin", "--builtin-locale=C.UTF-8", "--no-instructions"),
                 *([] if self.durable else ["--no-sync"]),
             ]
-            result = subprocess.run(argv, capture_output=True, text=True, cwd="/", check=False, **run_as(user))
+            result = subprocess.run(
+                argv, capture_output=True, text=True, cwd="/", check=False, **run_as(user)
+            )
         finally:
             os.unlink(pwfile)
         if result.returncode != 0:

@@ -60,11 +60,11 @@ def stop_tree(
     shutdown signal alone and stop its backends itself. Descendants are listed before the
     signal, so children that left the group (or were orphaned) are killed too.
     """
+    if isinstance(process, subprocess.Popen) and process.poll() is not None:
+        return  # exited and reaped: its pid may belong to someone else by now
     try:
-        root = psutil.Process(process.pid)
-        descendants = root.children(recursive=True)
+        descendants = psutil.Process(process.pid).children(recursive=True)
     except psutil.NoSuchProcess:
-        _reap(process)
         return
     leader = _is_group_leader(process.pid)
     _signal(process.pid, sig, group=whole_group and leader)
@@ -119,8 +119,3 @@ def _wait(process: Process, timeout: float) -> bool:
     except psutil.NoSuchProcess:
         pass
     return True
-
-
-def _reap(process: Process) -> None:
-    if isinstance(process, subprocess.Popen):
-        process.poll()

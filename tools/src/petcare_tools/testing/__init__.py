@@ -1,0 +1,1 @@
+"""Test support: the pytest plugin (fixtures.py) and child-process management (processes.py)."""

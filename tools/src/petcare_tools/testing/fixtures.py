@@ -50,14 +50,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     return report
 
 
-
 @pytest.fixture(scope="session")
-def embedded_broker() -> Iterator[EmbeddedBroker]:
+def embedded_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedBroker]:
     """The session's embedded broker, for tests that must stop or restart it (skipped when
-    KAFKA_BOOTSTRAP_SERVERS names a real one)."""
+    KAFKA_BOOTSTRAP_SERVERS names a real one). Its log stays in pytest's temporary folder."""
     if os.environ.get(BOOTSTRAP_ENV):
         pytest.skip(f"{BOOTSTRAP_ENV} is set: this test needs the embedded broker")
-    with EmbeddedBroker() as broker:
+    with EmbeddedBroker(log_path=tmp_path_factory.mktemp("broker") / "tansu.log") as broker:
         yield broker
 
 
@@ -72,15 +71,16 @@ def kafka_bootstrap_servers(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture(scope="session")
-def embedded_postgres() -> Iterator[EmbeddedPostgres]:
+def embedded_postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedPostgres]:
     """The session's throw-away embedded PostgreSQL (fsync off), in its own temporary folder
-    (skipped when TEST_POSTGRES_ADMIN_URL names a real server)."""
+    (skipped when TEST_POSTGRES_ADMIN_URL names a real server). Its log stays in pytest's."""
     if os.environ.get(POSTGRES_ENV):
         pytest.skip(f"{POSTGRES_ENV} is set: this test needs the embedded PostgreSQL")
-    # Not pytest's tmp_path: that tree is private to root, and the server may run as another user.
+    # The data is not in pytest's tree: that is private to root, and the server may run as another user.
     folder = Path(tempfile.mkdtemp(prefix="petcare-pg-"))
+    log_path = tmp_path_factory.mktemp("postgres") / "postgres.log"
     try:
-        with EmbeddedPostgres(folder / "data", durable=False) as server:
+        with EmbeddedPostgres(folder / "data", durable=False, log_path=log_path) as server:
             yield server
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -27,7 +27,6 @@ class ProcessError(RuntimeError):
 @dataclass
 class ManagedProcess:
     name: str
-    argv: list[str]
     log_path: Path
     popen: subprocess.Popen[bytes]
     stopping: bool = field(default=False)
@@ -50,7 +49,8 @@ class ManagedProcess:
 
     def exit_report(self, context: str = "") -> str:
         """`<name> exited with code N <context>` and its log tail."""
-        return f"{self.name} exited with code {self.returncode} {context}\nlog {self.log_path}:\n{self.log_tail()}"
+        header = f"{self.name} exited with code {self.returncode} {context}"
+        return f"{header}\nlog {self.log_path}:\n{self.log_tail()}"
 
 
 class ProcessManager:
@@ -75,7 +75,7 @@ class ProcessManager:
                 log.write(f"\n----- restarted: {' '.join(argv)} -----\n")
         child_env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
         popen = spawn(argv, log_path, env=child_env, cwd=self.cwd)
-        process = ManagedProcess(name, list(argv), log_path, popen)
+        process = ManagedProcess(name, log_path, popen)
         self._processes[name] = process
         return process
 
@@ -114,7 +114,9 @@ class ProcessManager:
             if not process.is_running:
                 raise ProcessError(process.exit_report(f"before logging {text!r}"))
             if time.monotonic() > deadline:
-                raise ProcessError(f"{name} did not log {text!r} within {timeout:.0f} s:\n{process.log_tail()}")
+                raise ProcessError(
+                    f"{name} did not log {text!r} within {timeout:.0f} s:\n{process.log_tail()}"
+                )
             time.sleep(0.1)
 
     def kill(self, name: str, sig: signal.Signals = signal.SIGKILL) -> None:
@@ -136,8 +138,14 @@ class ProcessManager:
 
     def stop_all(self, timeout: float = 10.0) -> None:
         """Stop every process, the last started first (services before what they depend on)."""
+        errors = []
         for name in reversed(list(self._processes)):
-            self.stop(name, timeout)
+            try:
+                self.stop(name, timeout)
+            except Exception as error:  # stop the others anyway
+                errors.append(error)
+        if errors:
+            raise errors[0]
 
     def unexpected_exits(self) -> list[ManagedProcess]:
         """Processes that exited although nobody stopped or signalled them."""

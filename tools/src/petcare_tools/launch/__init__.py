@@ -1,0 +1,1 @@
+"""The dev launcher's parts, reusable by suite tests: infrastructure, sandboxes, services."""

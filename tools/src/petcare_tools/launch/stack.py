@@ -1,0 +1,60 @@
+"""Everything `make run` starts, in dependency order, and stops in the reverse order."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from petcare_kit.service_spec import ServiceSpec
+
+from petcare_tools.launch.config import Endpoint, LaunchConfig
+from petcare_tools.launch.infra import Infrastructure
+from petcare_tools.launch.sandboxes import sandboxes, start_sandboxes
+from petcare_tools.launch.services import migrate, service_env, start_service
+from petcare_tools.testing.processes import ProcessManager
+
+
+class DevStack:
+    """Broker and database, then the sandboxes, then each service (ready before the next)."""
+
+    def __init__(self, config: LaunchConfig, services: list[ServiceSpec], say: Callable[[str], None]) -> None:
+        self.config = config
+        self.services = services
+        self.say = say
+        self.infra = Infrastructure(config)
+        self.processes = ProcessManager(config.logs_dir, cwd=config.repo_root)
+        self.endpoints: list[Endpoint] = []
+
+    def start(self) -> None:
+        self.say("starting the broker and the database")
+        self.infra.start()
+        self.endpoints += self.infra.endpoints()
+        self.say("starting the provider sandboxes")
+        wanted = sandboxes(self.config.sendgrid_port, self.config.twilio_port)
+        providers, rows = start_sandboxes(self.processes, wanted, self.say)
+        self.endpoints += rows
+        if not self.services:
+            self.say("no services selected or installed (none declares a `petcare.services` entry point)")
+        for spec in self.services:
+            self.say(f"starting {spec.name}")
+            database_url = self.infra.ensure_database(spec.name) if spec.needs_database else None
+            env = service_env(
+                spec,
+                bootstrap_servers=self.infra.bootstrap_servers,
+                database_url=database_url,
+                providers=providers,
+            )
+            if database_url is not None:
+                migrate(self.processes, spec, env)
+            self.endpoints.append(start_service(self.processes, spec, env))
+
+    def failures(self) -> list[str]:
+        """Children that died on their own since they started."""
+        exits = [process.exit_report("unexpectedly") for process in self.processes.unexpected_exits()]
+        return self.infra.failures() + exits
+
+    def stop(self) -> None:
+        """Services first (newest first), then the sandboxes, then the broker and the database."""
+        try:
+            self.processes.stop_all()
+        finally:
+            self.infra.stop()
