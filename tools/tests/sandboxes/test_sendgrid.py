@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx
@@ -175,3 +176,38 @@ def test_a_failure_injected_for_one_recipient_spares_the_others(
     assert sendgrid_client.send(visit_report(to="ann@example.com")).status_code == 202
     with pytest.raises(ServiceUnavailableError):
         sendgrid_client.send(visit_report(to="bob@example.com"))
+
+
+def activity(client: SendGridAPIClient, query: str | None, **params: Any) -> list[dict[str, Any]]:
+    query_params = {"limit": 10, **params} | ({"query": query} if query is not None else {})
+    return json.loads(client.client.messages.get(query_params=query_params).body)["messages"]
+
+
+def test_email_activity_finds_a_mail_by_its_delivery_id_as_sendgrid_answers(
+    sendgrid_client: SendGridAPIClient,
+) -> None:
+    assert activity(sendgrid_client, "unique_args['delivery_id']=\"delivery-9\"") == []
+    first = sendgrid_client.send(visit_report("delivery-9")).headers["X-Message-Id"]
+    sendgrid_client.send(visit_report("delivery-10", to="bob@example.com"))
+    second = sendgrid_client.send(visit_report("delivery-9")).headers["X-Message-Id"]
+
+    found = activity(sendgrid_client, "unique_args['delivery_id']=\"delivery-9\"")
+    # Newest first; like SendGrid's, a msg_id is the X-Message-Id then ".filter…".
+    assert [m["msg_id"].split(".")[0] for m in found] == [second, first]
+    assert found[0]["msg_id"].startswith(second + ".filter")
+    assert {(m["to_email"], m["subject"], m["status"]) for m in found} == {
+        ("ann@example.com", "Rex's visit report", "delivered")
+    }
+    both = "(unique_args['delivery_id']=\"delivery-10\") AND (to_email=\"BOB@example.com\")"
+    assert [m["to_email"] for m in activity(sendgrid_client, both)] == ["bob@example.com"]
+    assert len(activity(sendgrid_client, None, limit=2)) == 2
+
+
+def test_email_activity_needs_the_key_and_a_query_it_can_read(
+    sendgrid_server: str, sendgrid_client: SendGridAPIClient
+) -> None:
+    with pytest.raises(UnauthorizedError):
+        activity(make_sendgrid_client("not-a-sendgrid-key", sendgrid_server), None)
+    with pytest.raises(BadRequestsError) as refused:
+        activity(sendgrid_client, "clicks > 3")
+    assert refused.value.to_dict["errors"][0]["field"] == "query"

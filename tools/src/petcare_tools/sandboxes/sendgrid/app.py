@@ -12,10 +12,12 @@ from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, Respons
 from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, Field
 
+from .activity import activity_messages, parse_query
 from .mailbox import InjectedFailure, Mailbox, StoredMail
 from .mailbox_page import render_mail, render_mailbox
 from .validation import ApiError, error, problems_with
 
+MAX_ACTIVITY_LIMIT = 1000
 FAILURE_MESSAGES = {429: "too many requests", 500: "internal error", 503: "service unavailable"}
 
 
@@ -52,11 +54,9 @@ sandbox = APIRouter(prefix="/sandbox", tags=["Sandbox: mailbox"])
 @api.post("/v3/mail/send", status_code=202)
 async def send_mail(request: Request, mailbox: MailboxDep) -> Response:
     """Authorize, answer an injected failure if one is due, validate, store: 202 and X-Message-Id."""
-    scheme, _, api_key = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not api_key:
-        return _errors(401, [error("authorization required")])
-    if not request.app.state.config.accepts(api_key):
-        return _errors(401, [error("The provided authorization grant is invalid, expired, or revoked")])
+    refused = _unauthorized(request)
+    if refused is not None:
+        return refused
     try:
         body: Any = json.loads(await request.body())
     except ValueError:
@@ -69,6 +69,22 @@ async def send_mail(request: Request, mailbox: MailboxDep) -> Response:
         return _errors(400, problems)
     mail = mailbox.accept(body)
     return Response(status_code=202, headers={"X-Message-Id": mail.message_id})
+
+
+@api.get("/v3/messages", response_model=None)
+async def email_activity(
+    request: Request, mailbox: MailboxDep, query: str | None = None, limit: int = 10
+) -> dict[str, Any] | JSONResponse:
+    """Email Activity: the accepted mails matching `query` (see `activity.py`), one per recipient."""
+    refused = _unauthorized(request)
+    if refused is not None:
+        return refused
+    clauses = parse_query(query)
+    if clauses is None:
+        return _errors(400, [error(f"the sandbox cannot read this query: {query}", "query")])
+    if not 1 <= limit <= MAX_ACTIVITY_LIMIT:
+        return _errors(400, [error(f"limit must be between 1 and {MAX_ACTIVITY_LIMIT}", "limit")])
+    return {"messages": activity_messages(mailbox.find(), clauses, limit)}
 
 
 @sandbox.get("/messages")
@@ -130,6 +146,16 @@ def _mail(mailbox: Mailbox, message_id: str) -> StoredMail:
     if found is None:
         raise HTTPException(404, f"No mail {message_id}")
     return found
+
+
+def _unauthorized(request: Request) -> JSONResponse | None:
+    """401 unless `Authorization: Bearer <key>` carries a key the sandbox accepts."""
+    scheme, _, api_key = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not api_key:
+        return _errors(401, [error("authorization required")])
+    if not request.app.state.config.accepts(api_key):
+        return _errors(401, [error("The provided authorization grant is invalid, expired, or revoked")])
+    return None
 
 
 def _errors(status: int, errors: list[ApiError], headers: dict[str, str] | None = None) -> JSONResponse:
