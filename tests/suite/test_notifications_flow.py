@@ -1,0 +1,113 @@
+"""Clients → notifications → SendGrid sandbox, as real processes on the real broker: the emails a
+business's actions cause (and do not cause), and a crash between decision and provider call."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+
+import httpx
+import pytest
+
+from petcare_tools.embedded.ports import free_port
+from suite.suite_harness import Suite
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+PASSWORD = "a long enough password"
+
+
+@pytest.fixture
+async def suite(processes, kafka_bootstrap_servers, postgres_admin_url):
+    suite = Suite(processes, kafka_bootstrap_servers, postgres_admin_url)
+    port = free_port()
+    processes.start("sendgrid-sandbox", [sys.executable, "-m", "uvicorn", "--factory",
+                                         "petcare_tools.sandboxes.sendgrid:create_app", "--host", "127.0.0.1",
+                                         "--port", str(port)])
+    suite.urls["sendgrid"] = f"http://127.0.0.1:{port}"
+    await asyncio.to_thread(processes.wait_http_ok, f"{suite.urls['sendgrid']}/health", 30, "sendgrid-sandbox")
+    await suite.start("clients")
+    return suite
+
+
+def notifications_env(suite: Suite, **extra: str) -> dict[str, str]:
+    return {"SENDGRID_HOST": suite.urls["sendgrid"], "SENDGRID_API_KEY": "SG.suite", **extra}
+
+
+async def mails_to(suite: Suite, address: str) -> list[dict]:
+    async with httpx.AsyncClient() as http:
+        body = (await http.get(f"{suite.urls['sendgrid']}/sandbox/messages", params={"to": address})).json()
+        return body["messages"] if isinstance(body, dict) else body
+
+
+async def wait_for_mails(suite: Suite, address: str, count: int, timeout: float = 30) -> list[dict]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        mails = await mails_to(suite, address)
+        if len(mails) >= count:
+            await asyncio.sleep(1.5)  # an extra (doubled) email would arrive now
+            return await mails_to(suite, address)
+        await asyncio.sleep(0.2)
+    raise AssertionError(f"fewer than {count} emails to {address} after {timeout}s")
+
+
+async def sign_up(http: httpx.AsyncClient, name: str) -> dict:
+    response = await http.post("/api/clients/signup", json={
+        "company_name": name, "admin": {"first_name": "A", "last_name": "Admin",
+                                        "email": f"admin@{name.lower().replace(' ', '')}.com", "password": PASSWORD}})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+async def test_r_email_7_r_email_8_r_never_3_r_never_4_through_the_real_broker(suite):
+    await suite.start("notifications", **notifications_env(suite))
+    gateway = await suite.start_gateway()
+    async with httpx.AsyncClient(base_url=gateway, timeout=30) as http:
+        company = await sign_up(http, "Mail Paws")
+        admin = {"authorization": f"Bearer {company['tokens']['access_token']}"}
+        invited = (await http.post("/api/clients/clients", headers=admin, json={
+            "first_name": "Ivy", "last_name": "Invited", "emails": ["ivy@example.com"],
+            "send_activation_email": True})).json()
+        quiet = (await http.post("/api/clients/clients", headers=admin, json={
+            "first_name": "Quin", "last_name": "Quiet", "emails": ["quin@example.com"]})).json()
+        [activation] = await wait_for_mails(suite, "ivy@example.com", 1)
+        assert "Mail Paws" in activation["subject"] and "token=" in str(activation)
+
+        # R-NEVER-3, R-NEVER-4: detail updates and (de)activation email nobody...
+        await http.patch(f"/api/clients/clients/{quiet['id']}", headers=admin, json={"last_name": "Quieter"})
+        await http.post(f"/api/clients/clients/{quiet['id']}/deactivate", headers=admin)
+        await http.post(f"/api/clients/clients/{quiet['id']}/reactivate", headers=admin)
+        # ...while R-EMAIL-8 does: and it arrives after them, so their silence is observed.
+        await http.post(f"/api/clients/clients/{quiet['id']}/portal-instructions", headers=admin)
+        [instructions] = await wait_for_mails(suite, "quin@example.com", 1)
+        assert "portal" in instructions["subject"].lower()
+        assert len(await mails_to(suite, "ivy@example.com")) == 1
+
+        # R-DELIV-7 through the gateway: the decision and its reasons
+        log = await http.get(f"/api/notifications/deliveries?person_id={invited['id']}", headers=admin)
+        assert log.status_code == 200
+        [delivery] = log.json()
+        assert delivery["trigger"] == "activation_sent_by_business" and delivery["email"]["state"] == "sent"
+
+
+async def test_a_crash_between_decision_and_provider_call_sends_exactly_once_after_restart(suite):
+    await suite.start("notifications", **notifications_env(suite, NOTIFICATIONS_RUN_EMAIL_DISPATCHER="false"))
+    gateway = await suite.start_gateway()
+    async with httpx.AsyncClient(base_url=gateway, timeout=30) as http:
+        company = await sign_up(http, "Crash Paws")
+        admin = {"authorization": f"Bearer {company['tokens']['access_token']}"}
+        client = (await http.post("/api/clients/clients", headers=admin, json={
+            "first_name": "Cora", "last_name": "Crash", "emails": ["cora@example.com"]})).json()
+        await http.post(f"/api/clients/clients/{client['id']}/portal-instructions", headers=admin)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:  # the decision is stored, the email not sent yet
+            log = (await http.get(f"/api/notifications/deliveries?person_id={client['id']}", headers=admin)).json()
+            if log and log[0]["email"]["state"] == "pending":
+                break
+            await asyncio.sleep(0.2)
+        else:
+            raise AssertionError("the decision was never stored")
+    suite.processes.kill("notifications")  # SIGKILL between the decision and the provider call
+    await suite.start("notifications", process_name="notifications", **notifications_env(suite))
+    mails = await wait_for_mails(suite, "cora@example.com", 1)
+    assert len(mails) == 1
