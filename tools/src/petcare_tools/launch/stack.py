@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 from petcare_kit.service_spec import ServiceSpec
@@ -43,6 +44,9 @@ class DevStack:
                 database_url=database_url,
                 providers=providers,
             )
+            if spec.name == "gateway":  # route to what this run started, not to every installed service
+                env["GATEWAY_SERVICES"] = json.dumps({
+                    other.name: f"http://127.0.0.1:{other.dev_port}" for other in self.services if other is not spec})
             if database_url is not None:
                 migrate(self.processes, spec, env)
             self.endpoints.append(start_service(self.processes, spec, env))
