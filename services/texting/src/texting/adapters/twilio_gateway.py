@@ -1,0 +1,115 @@
+"""Everything texting asks of Twilio, through the official SDK (pointed at the sandbox in dev and
+tests). The SDK is synchronous: callers run these methods with `asyncio.to_thread`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from twilio.base.exceptions import TwilioException, TwilioRestException
+
+from petcare_kit.providers.twilio import make_twilio_client
+from texting.config import TextingSettings
+from texting.domain.registration import RegistrationForm
+
+OPTED_OUT = 21610
+"""Twilio's "the recipient replied STOP" error (R-TEXT-12)."""
+A2P_POLICY_SID = "RNdfbf3fae0e1107f8aded0e7cead80bf5"
+"""Twilio's policy for A2P messaging profiles (secondary customer profile and trust product)."""
+
+
+class TwilioRejected(Exception):
+    """Twilio refused the request: retrying the same thing will not help."""
+
+    def __init__(self, code: int | None, message: str) -> None:
+        super().__init__(f"{message} (Twilio {code})")
+        self.code, self.message = code, message
+
+
+class TwilioUnavailable(Exception):
+    """Twilio could not be reached or failed on its side: worth retrying."""
+
+
+@dataclass(frozen=True)
+class AvailableNumber:
+    phone_number: str
+    locality: str | None
+    region: str | None
+
+
+class TwilioGateway:
+    def __init__(self, settings: TextingSettings) -> None:
+        self.client = make_twilio_client(settings.twilio_account_sid, settings.twilio_auth_token,
+                                         settings.twilio_api_base)
+
+    def search_numbers(self, *, area_code: str | None, contains: str | None, country: str = "US") -> list[AvailableNumber]:
+        kwargs = {"sms_enabled": True, "mms_enabled": True, "limit": 20}
+        if area_code:
+            kwargs["area_code"] = int(area_code)
+        if contains:
+            kwargs["contains"] = contains
+        found = _call(lambda: self.client.available_phone_numbers(country).local.list(**kwargs))
+        return [AvailableNumber(n.phone_number, n.locality, n.region) for n in found]
+
+    def buy_number(self, phone_number: str, *, sms_url: str, status_callback: str, name: str) -> tuple[str, str]:
+        """R-TEXT-2: text-only (no voice URL is set: calls are not supported on it)."""
+        bought = _call(lambda: self.client.incoming_phone_numbers.create(
+            phone_number=phone_number, sms_url=sms_url, sms_method="POST", status_callback=status_callback,
+            friendly_name=name))
+        return bought.sid, bought.phone_number
+
+    def release_number(self, number_sid: str) -> None:
+        _call(lambda: self.client.incoming_phone_numbers(number_sid).delete())
+
+    def send(self, *, from_number: str, to: str, body: str, media_urls: list[str], status_callback: str) -> str:
+        message = _call(lambda: self.client.messages.create(
+            from_=from_number, to=to, body=body or None, media_url=media_urls or None, status_callback=status_callback))
+        return message.sid
+
+    def find_sent(self, *, from_number: str, to: str, body: str, since: datetime) -> str | None:
+        """After a crash between the call and recording it: did Twilio take this text already?
+        Twilio has no idempotency key for messages, so match sender, recipient, body and time."""
+        recent = _call(lambda: self.client.messages.list(from_=from_number, to=to, date_sent_after=since, limit=50))
+        return next((m.sid for m in recent if (m.body or "") == body), None)
+
+    def register_brand(self, form: RegistrationForm, *, company_name: str) -> tuple[str, str]:
+        """R-TEXT-3: a customer profile and an A2P trust product carrying the business (and its tax
+        id), then the brand registration. Returns (brand sid, status)."""
+        trusthub = self.client.trusthub.v1
+        profile = _call(lambda: trusthub.customer_profiles.create(
+            friendly_name=company_name, email=str(form.email), policy_sid=A2P_POLICY_SID))
+        product = _call(lambda: trusthub.trust_products.create(
+            friendly_name=f"{company_name} A2P", email=str(form.email), policy_sid=A2P_POLICY_SID))
+        business = _call(lambda: trusthub.end_users.create(
+            friendly_name=form.business_name, type="us_a2p_messaging_profile_information",
+            attributes={"company_type": "private", "business_name": form.business_name,
+                        "business_registration_identifier": "EIN" if form.ein else "SSN",
+                        "business_registration_number": form.tax_id_digits,
+                        "phone_number": form.phone, "email": str(form.email),
+                        "website": str(form.website) if form.website else None}))
+        _call(lambda: trusthub.trust_products(product.sid).trust_products_entity_assignments.create(
+            object_sid=business.sid))
+        brand = _call(lambda: self.client.messaging.v1.brand_registrations.create(
+            customer_profile_bundle_sid=profile.sid, a2p_profile_bundle_sid=product.sid, brand_type=form.brand_type))
+        return brand.sid, brand.status
+
+    def brand_status(self, brand_sid: str) -> tuple[str, str | None, str | None]:
+        """(status, failure reason, identity status of a sole proprietor)."""
+        brand = _call(lambda: self.client.messaging.v1.brand_registrations(brand_sid).fetch())
+        return brand.status, brand.failure_reason, getattr(brand, "identity_status", None)
+
+    def resend_sole_proprietor_otp(self, brand_sid: str) -> None:
+        _call(lambda: self.client.messaging.v1.brand_registrations(brand_sid).brand_registration_otps.create())
+
+
+def _call(request):  # type: ignore[no-untyped-def]
+    try:
+        return request()
+    except TwilioRestException as error:
+        if error.status >= 500 or error.status == 429:
+            raise TwilioUnavailable(str(error)) from error
+        raise TwilioRejected(error.code, error.msg or str(error)) from error
+    except TwilioException as error:
+        raise TwilioUnavailable(str(error)) from error
+    except OSError as error:
+        raise TwilioUnavailable(repr(error)) from error

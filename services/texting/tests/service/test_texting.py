@@ -1,0 +1,219 @@
+"""Texting through the real twilio SDK and the Twilio sandbox: R-TEXT-1..13."""
+
+from __future__ import annotations
+
+from uuid import uuid4
+
+import pytest
+from sqlalchemy import text
+
+from petcare_contracts.events.billing import PlanChanged
+from petcare_contracts.events.texting import SendTextRequested
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+CLIENT_MOBILE = "+14165550199"
+REGISTRATION = {
+    "brand_type": "STANDARD", "business_name": "Happy Paws LLC", "phone": "+12125550100",
+    "email": "owner@happypaws.com", "website": "https://happypaws.com", "ein": "12-3456789",
+    "address": {"street": "1 Bark St", "city": "New York", "region": "NY", "postal_code": "10001"},
+}
+
+
+def command(company, body="Rex had a **great** walk!", to=CLIENT_MOBILE, kind="client", images=(), person=None):
+    return SendTextRequested(delivery_id=uuid4(), recipient_id=person or company.client_id, recipient_kind=kind,
+                             to_number=to, body=body, image_urls=list(images), purpose="conversation_message")
+
+
+async def sent_to(service, number: str) -> list[dict]:
+    body = await service.sandbox_get("/sandbox/messages", params={"to": number})
+    messages = body["messages"] if isinstance(body, dict) else body
+    return [m for m in messages if m.get("direction") == "outbound-api"]  # not Twilio's STOP auto-replies
+
+
+async def sql(service, statement: str, **params):  # type: ignore[no-untyped-def]
+    async with service.runtime.engine.begin() as connection:
+        result = await connection.execute(text(statement), params)
+        return list(result) if result.returns_rows else []
+
+
+async def approve_registration(service, company) -> None:
+    admin = service.as_(company.admin)
+    response = await admin.request("POST", "/registration", json=REGISTRATION)
+    assert response.status_code == 201, response.text
+    [row] = await sql(service, "SELECT brand_sid FROM companies WHERE company_id = :c", c=company.id)
+    assert (await service.sandbox_post(f"/sandbox/brands/{row.brand_sid}/status",
+                                       json={"status": "APPROVED"})).status_code < 300
+    assert (await admin.request("GET", "/registration")).json()["status"] == "APPROVED"
+
+
+async def test_r_text_1_texting_needs_solo_or_team_and_no_trial(service, company):
+    admin = service.as_(company.admin)
+    for plan, trial in (("lite", False), ("team", True)):
+        await service.feed(PlanChanged(company_id=company.id, plan=plan, in_trial=trial), company.id)
+        refused = await admin.request("POST", "/turn-on")
+        assert refused.status_code == 409 and refused.json()["error"]["code"] == "plan_does_not_include_texting"
+    await service.feed(PlanChanged(company_id=company.id, plan="team", in_trial=False), company.id)
+    assert (await admin.request("POST", "/turn-on")).status_code == 200
+
+
+async def test_r_text_2_one_number_per_company_searched_bought_and_released(service, company):
+    admin = service.as_(company.admin)
+    assert company.number.startswith("+1212")
+    again = await admin.request("POST", "/number", json={"phone_number": "+12125550999"})
+    assert again.status_code == 409 and again.json()["error"]["code"] == "number_already_held"
+    by_digits = (await admin.request("GET", "/numbers/available?contains=555")).json()
+    assert by_digits and all("555" in n["phone_number"] for n in by_digits)
+    bad = await admin.request("GET", "/numbers/available?area_code=012")
+    assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid_area_code"
+    assert (await admin.request("DELETE", "/number")).status_code == 204
+    events = [e["type"] for e in await service.events()]
+    assert events.count("texting.number.provisioned") == 1 and events.count("texting.number.released") == 1
+
+
+async def test_r_text_3_texts_to_clients_wait_for_an_approved_registration(service, company):
+    await service.feed(command(company, body="before approval"), company.id)
+    await service.feed(command(company, body="to staff", to="+12125550100", kind="staff", person=company.admin_id),
+                       company.id)
+    await service.dispatch()
+    [refused] = [e for e in await service.events() if e["type"] == "texting.text.not_sent"]
+    assert refused["data"]["reason"] == "registration_not_approved"
+    assert [m["body"] for m in await sent_to(service, "+12125550100")] == ["to staff"]
+    status = (await service.as_(company.admin).request("GET", "/status")).json()
+    assert any("A2P 10DLC registration is not approved" in r for r in status["cannot_text_clients_because"])
+
+    await approve_registration(service, company)
+    await service.feed(command(company, body="after approval"), company.id)
+    await service.dispatch()
+    assert [m["body"] for m in await sent_to(service, CLIENT_MOBILE)] == ["after approval"]
+    availability = [e for e in await service.events() if e["type"] == "texting.availability.changed"]
+    assert availability[-1]["data"]["available"] is True
+
+
+async def test_r_text_3_the_tax_id_is_kept_only_as_its_last_four_digits(service, company):
+    await approve_registration(service, company)
+    [row] = await sql(service, "SELECT registration::text AS r FROM companies WHERE company_id = :c", c=company.id)
+    assert "3456789" not in row.r and '"tax_id_last4": "6789"' in row.r
+    bad_phone = dict(REGISTRATION, ein="98-7654321", phone="12")
+    response = await service.as_(company.admin).request("POST", "/registration", json=bad_phone)
+    assert response.status_code == 422 and "7654321" not in response.text  # never echoed back
+    no_ein = await service.as_(company.admin).request("POST", "/registration", json=dict(REGISTRATION, ein=None))
+    assert no_ein.status_code == 422 and "EIN" in no_ein.text
+
+
+async def test_r_text_5_r_text_6_r_text_7_split_capped_pictures_and_plain_text(service, company):
+    await approve_registration(service, company)
+    changed = await service.as_(company.admin).request("PUT", "/settings", json={"max_messages": 2, "max_images": 10})
+    assert changed.status_code == 200, changed.text
+    long = "**Great walk** today! " + "Rex chased squirrels all around the park. " * 12
+    await service.feed(command(company, body=long, images=[f"https://img.example.com/{n}.jpg" for n in range(12)]),
+                       company.id)
+    await service.dispatch()
+    messages = await sent_to(service, CLIENT_MOBILE)
+    texts = [m for m in messages if m["body"]]
+    pictures = [m for m in messages if not m["body"]]
+    assert len(texts) == 2 and texts[0]["body"].startswith("GREAT WALK today!"), [m["body"] for m in texts]
+    assert all(m["num_segments"] in (1, "1") for m in texts)
+    assert texts[-1]["body"].endswith("…")  # cut, visibly
+    assert len(pictures) == 10  # one MMS per picture, never more than 10
+
+
+async def test_a_redelivered_command_sends_nothing_twice(service, company):
+    await approve_registration(service, company)
+    order = command(company, body="only once")
+    envelope = await service.feed(order, company.id)
+    await service.feed(order, company.id, envelope=envelope)
+    await service.feed(order.model_copy(), company.id)  # a new envelope for the same delivery id
+    await service.dispatch()
+    await service.dispatch()
+    assert [m["body"] for m in await sent_to(service, CLIENT_MOBILE)] == ["only once"]
+
+
+async def test_status_callbacks_are_signed_applied_once_and_reported(service, company):
+    await approve_registration(service, company)
+    order = command(company, body="delivered soon")
+    await service.feed(order, company.id)
+    await service.dispatch()
+    answers = await service.forward_webhooks(at_least=2)  # sent, delivered
+    assert all(a.status_code == 204 for a in answers)
+    await service.forward_webhooks()
+    for hook in service.receiver.received[-2:]:  # Twilio retries: the same callbacks again
+        await service.http.post(hook.url.split("/api/texting", 1)[1], data=hook.form,
+                                headers={"x-twilio-signature": hook.signature or ""})
+    events = [e["type"] for e in await service.events()]
+    assert events.count("texting.text.sent") == 1 and events.count("texting.text.delivered") == 1
+    assert events.count("texting.usage.recorded") == 1
+    log = (await service.as_(company.admin).request("GET", "/messages?direction=outbound")).json()
+    assert log["messages"][0]["status"] == "delivered" and log["totals"]["sent"] == 1
+
+
+async def test_a_forged_webhook_is_refused_and_leaves_no_trace(service, company):
+    form = {"MessageSid": "SM" + "f" * 32, "From": "+13125550100", "To": company.number, "Body": "hi",
+            "NumMedia": "0"}
+    for signature in ("", "bm90IGEgc2lnbmF0dXJl"):
+        response = await service.http.post("/webhooks/twilio/inbound", data=form,
+                                           headers={"x-twilio-signature": signature})
+        assert response.status_code == 403 and response.json()["error"]["code"] == "invalid_twilio_signature"
+    assert await sql(service, "SELECT 1 FROM texts") == []
+    assert await service.events() == [e for e in await service.events() if e["type"] != "texting.text.received"]
+
+
+async def test_r_text_8_r_text_9_inbound_from_a_client_and_from_a_stranger(service, company):
+    await service.sandbox_post("/sandbox/inbound", json={"from": CLIENT_MOBILE, "to": company.number,
+                                                        "body": "Is Rex back?"})
+    await service.sandbox_post("/sandbox/inbound", json={"from": "+13125550100", "to": company.number,
+                                                        "body": "Who is this?"})
+    await service.forward_webhooks(at_least=2)
+    events = await service.events()
+    [received] = [e for e in events if e["type"] == "texting.text.received"]
+    assert received["data"]["person_id"] == str(company.client_id) and received["data"]["body"] == "Is Rex back?"
+    [stranger] = [e for e in events if e["type"] == "texting.unassigned_text.received"]
+    admin = service.as_(company.admin)
+    [waiting] = (await admin.request("GET", "/unassigned")).json()
+    assigned = await admin.request("POST", f"/unassigned/{waiting['id']}/assign", json={"person_id": str(company.client_id)})
+    assert assigned.status_code == 200
+    assert (await admin.request("GET", "/unassigned")).json() == []
+    [joined] = [e for e in await service.events() if e["type"] == "texting.unassigned_text.assigned"]
+    assert joined["data"]["body"] == "Who is this?" and stranger["data"]["from_number"] == "+13125550100"
+
+
+async def test_r_text_12_stop_opts_out_and_a_later_text_is_not_sent_until_start(service, company):
+    await approve_registration(service, company)
+    await service.sandbox_post("/sandbox/inbound", json={"from": CLIENT_MOBILE, "to": company.number, "body": "STOP"})
+    await service.forward_webhooks(at_least=1)
+    [opt_out] = [e for e in await service.events() if e["type"] == "texting.opt_out.changed"]
+    assert opt_out["data"] == {"number": CLIENT_MOBILE, "opted_out": True, "keyword": "STOP"}
+    await service.feed(command(company, body="are you there?"), company.id)
+    await service.dispatch()
+    assert await sent_to(service, CLIENT_MOBILE) == []
+    [not_sent] = [e for e in await service.events() if e["type"] == "texting.text.not_sent"]
+    assert not_sent["data"]["reason"] == "opted_out"
+    await service.sandbox_post("/sandbox/inbound", json={"from": CLIENT_MOBILE, "to": company.number, "body": "start"})
+    await service.forward_webhooks(at_least=1)
+    await service.feed(command(company, body="welcome back"), company.id)
+    await service.dispatch()
+    assert [m["body"] for m in await sent_to(service, CLIENT_MOBILE)] == ["welcome back"]
+
+
+async def test_r_text_11_validity_per_person(service, company):
+    rows = (await service.as_(company.admin).request("GET", "/validity")).json()
+    by_name = {r["name"]: r for r in rows}
+    assert by_name["Ada Lovelace"]["valid"] and by_name["Ada Lovelace"]["textable"]
+    assert by_name["Olive Owner"]["number"] == "+12125550100"
+
+
+async def test_r_text_4_the_mobile_number_can_come_from_a_custom_field(service, company):
+    from petcare_contracts.events.clients import ClientDetailsUpdated
+    from petcare_contracts.events.common import Contact
+
+    await service.feed(ClientDetailsUpdated(client_id=company.client_id, changed_fields=["custom_fields"],
+                                            contact=Contact(first_name="Ada", last_name="Lovelace", emails=[],
+                                                            phones=[], custom_fields={"Cell": "+1 604 555 0142"})),
+                       company.id)
+    admin = service.as_(company.admin)
+    await admin.request("PUT", "/settings", json={"mobile_field": "Cell"})
+    [ada] = [r for r in (await admin.request("GET", "/validity?kind=client")).json()]
+    assert ada["number"] == "+1 604 555 0142" and ada["textable"]
+    capped = (await admin.request("PUT", "/settings", json={"max_images": 10})).json()
+    assert capped["max_images"] == 10
+    too_many = await admin.request("PUT", "/settings", json={"max_images": 11})
+    assert too_many.status_code == 422
