@@ -48,16 +48,21 @@ class Suite:
             env_vars[f"{spec.env_prefix}DATABASE_URL"] = self.databases[name]
         return await self._serve(process_name or name, spec.asgi_factory, env_vars)
 
-    async def start_gateway(self, *, process_name: str = "gateway", **env: str) -> str:
+    async def start_gateway(self, *, process_name: str = "gateway", port: int | None = None, **env: str) -> str:
         upstreams = {name: url for name, url in self.urls.items() if name in {s.name for s in installed_services()}}
         env_vars = self.common_env() | {"GATEWAY_SERVICES": json.dumps(upstreams)} | env
-        return await self._serve(process_name, self.spec("gateway").asgi_factory, env_vars)
+        return await self._serve(process_name, self.spec("gateway").asgi_factory, env_vars, port=port)
 
-    async def _serve(self, process_name: str, factory: str, env: dict[str, str]) -> str:
-        port = free_port()
+    async def start_sandbox(self, name: str) -> str:
+        """`sendgrid` or `twilio`: the provider sandbox as a process, like `make run` starts it."""
+        return await self._serve(f"{name}-sandbox", f"petcare_tools.sandboxes.{name}:create_app", {}, probe="/health")
+
+    async def _serve(self, process_name: str, factory: str, env: dict[str, str], *, port: int | None = None,
+                     probe: str = "/ready") -> str:
+        port = port or free_port()
         self.processes.start(process_name, [sys.executable, "-m", "uvicorn", "--factory", factory,
                                             "--host", "127.0.0.1", "--port", str(port), "--no-access-log"], env=env)
         url = f"http://127.0.0.1:{port}"
-        await asyncio.to_thread(self.processes.wait_http_ok, f"{url}/ready", 90, process_name)
+        await asyncio.to_thread(self.processes.wait_http_ok, f"{url}{probe}", 90, process_name)
         self.urls.setdefault(process_name, url)
         return url

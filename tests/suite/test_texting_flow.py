@@ -1,0 +1,130 @@
+"""Texting end to end: the real broker, the real twilio SDK, the Twilio sandbox calling the gateway
+back with signed webhooks; clients, notifications, texting and the gateway as processes."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import httpx
+import pytest
+
+from petcare_tools.embedded.ports import free_port
+from suite.suite_harness import Suite
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+PASSWORD = "a long enough password"
+MOBILE = "+14165550199"
+
+
+async def eventually(check, timeout: float = 30, what: str = "condition"):  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = await check()
+        if result:
+            return result
+        await asyncio.sleep(0.25)
+    raise AssertionError(f"{what} not reached in {timeout}s")
+
+
+@pytest.fixture
+async def world(processes, kafka_bootstrap_servers, postgres_admin_url):
+    suite = Suite(processes, kafka_bootstrap_servers, postgres_admin_url)
+    sendgrid, twilio = await suite.start_sandbox("sendgrid"), await suite.start_sandbox("twilio")
+    gateway_port = free_port()
+    gateway_url = f"http://127.0.0.1:{gateway_port}"
+    await suite.start("clients")
+    await suite.start("notifications", SENDGRID_HOST=sendgrid, SENDGRID_API_KEY="SG.suite")
+    await suite.start("texting", TWILIO_API_BASE=twilio, TEXTING_WEBHOOK_BASE_URL=f"{gateway_url}/api/texting")
+    await suite.start_gateway(port=gateway_port)
+    return suite, gateway_url, sendgrid, twilio
+
+
+async def test_texts_out_and_in_through_every_service(world):
+    suite, gateway, sendgrid, twilio = world
+    async with httpx.AsyncClient(base_url=gateway, timeout=30) as http, \
+            httpx.AsyncClient(timeout=30) as outside:
+        signup = (await http.post("/api/clients/signup", json={"company_name": "Text Paws", "admin": {
+            "first_name": "Tess", "last_name": "Admin", "email": "tess@textpaws.com", "password": PASSWORD}})).json()
+        admin = {"authorization": f"Bearer {signup['tokens']['access_token']}"}
+        client = (await http.post("/api/clients/clients", headers=admin, json={
+            "first_name": "Ada", "last_name": "Lovelace", "emails": ["ada@example.com"],
+            "phones": [{"label": "mobile", "number": "(416) 555-0199"}]})).json()
+
+        # The company gets texting: plan, switch on, a number, an approved A2P registration.
+        assert (await http.put("/api/texting/plan", headers=admin, json={"plan": "solo"})).status_code == 202
+        await eventually(lambda: _status(http, admin, "plan", "solo"), what="plan read model")
+        assert (await http.post("/api/texting/turn-on", headers=admin)).status_code == 200
+        [offer, *_] = (await http.get("/api/texting/numbers/available?area_code=416&country=CA", headers=admin)).json()
+        number = (await http.post("/api/texting/number", headers=admin, json={"phone_number": offer["phone_number"]})).json()["number"]
+        await http.post("/api/texting/registration", headers=admin, json={
+            "brand_type": "SOLE_PROPRIETOR", "business_name": "Text Paws", "phone": "+12125550100",
+            "email": "tess@textpaws.com", "ssn": "123-45-6789",
+            "address": {"street": "1 Main St", "city": "Albany", "region": "NY", "postal_code": "12207"}})
+        brand = (await outside.get(f"{twilio}/messaging/v1/a2p/BrandRegistrations",
+                                   auth=("AC00000000000000000000000000000000", "x"))).json()
+        brand_sid = brand["data"][0]["sid"] if "data" in brand else brand["brand_registrations"][0]["sid"]
+        await outside.post(f"{twilio}/sandbox/brands/{brand_sid}/status", json={"status": "APPROVED"})
+        assert (await http.get("/api/texting/registration", headers=admin)).json()["status"] == "APPROVED"
+
+        # The client is texted: a feed message delivered per their preference.
+        await http.put(f"/api/notifications/preferences/{client['id']}", headers=admin,
+                       json={"default_delivery": "text_only", "texting_enabled": True})
+        await eventually(lambda: _switches_available(http, admin), what="texting available in notifications")
+        await http.post(f"/api/notifications/conversations/{client['id']}/messages", headers=admin,
+                        json={"text": "Rex had a **great** walk!"})
+        [text] = await eventually(lambda: _sent(outside, twilio, MOBILE), what="the text at Twilio")
+        assert text["body"] == "Rex had a GREAT walk!"
+        delivered = await eventually(lambda: _delivery(http, admin, client["id"], "delivered"), what="delivered")
+        assert delivered["text"]["state"] == "delivered"
+        log = (await http.get("/api/texting/messages?direction=outbound", headers=admin)).json()
+        assert log["messages"][0]["status"] == "delivered"
+
+        # The client texts back: it reaches their feed. A stranger texts: the company is emailed.
+        await outside.post(f"{twilio}/sandbox/inbound", json={"from": MOBILE, "to": number, "body": "Thanks!"})
+        await eventually(lambda: _feed_has(http, admin, client["id"], "Thanks!"), what="inbound in the feed")
+        await outside.post(f"{twilio}/sandbox/inbound", json={"from": "+13125550100", "to": number, "body": "Hello?"})
+        await eventually(lambda: _mails(outside, sendgrid, "tess@textpaws.com"), what="the unassigned email")
+        assert len((await http.get("/api/texting/unassigned", headers=admin)).json()) == 1
+
+        # STOP: the next message is not texted, and the decision says why.
+        await outside.post(f"{twilio}/sandbox/inbound", json={"from": MOBILE, "to": number, "body": "STOP"})
+        await asyncio.sleep(2)
+        await http.post(f"/api/notifications/conversations/{client['id']}/messages", headers=admin,
+                        json={"text": "Are you there?"})
+        last = await eventually(lambda: _delivery(http, admin, client["id"], None, newest_text="Are you there?"),
+                                what="the second decision")
+        assert not next(c for c in last["decision"] if c["channel"] == "text")["chosen"]
+        assert "STOP" in " ".join(next(c for c in last["decision"] if c["channel"] == "text")["reasons"])
+        assert len(await _sent(outside, twilio, MOBILE)) == 1
+
+
+async def _status(http, admin, field, value):  # type: ignore[no-untyped-def]
+    return (await http.get("/api/texting/status", headers=admin)).json().get(field) == value
+
+
+async def _switches_available(http, admin):  # type: ignore[no-untyped-def]
+    return (await http.get("/api/notifications/switches", headers=admin)).json()["texting_available"]
+
+
+async def _sent(outside, twilio, number):  # type: ignore[no-untyped-def]
+    body = (await outside.get(f"{twilio}/sandbox/messages", params={"to": number})).json()
+    messages = body["messages"] if isinstance(body, dict) else body
+    return [m for m in messages if m.get("direction") == "outbound-api"]
+
+
+async def _delivery(http, admin, person_id, text_state, newest_text=None):  # type: ignore[no-untyped-def]
+    log = (await http.get(f"/api/notifications/deliveries?person_id={person_id}", headers=admin)).json()
+    if newest_text is not None:
+        return log[0] if len(log) >= 2 else None
+    return log[0] if log and log[0]["text"]["state"] == text_state else None
+
+
+async def _feed_has(http, admin, person_id, text):  # type: ignore[no-untyped-def]
+    feed = (await http.get(f"/api/notifications/conversations/{person_id}/messages", headers=admin)).json()
+    return any(m["text"] == text for m in feed["messages"])
+
+
+async def _mails(outside, sendgrid, to):  # type: ignore[no-untyped-def]
+    body = (await outside.get(f"{sendgrid}/sandbox/messages", params={"to": to})).json()
+    return body["messages"] if isinstance(body, dict) else body
