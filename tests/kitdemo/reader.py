@@ -18,22 +18,22 @@ from petcare_kit.runtime import ServiceRuntime
 from petcare_kit.unit_of_work import UnitOfWork
 
 
+APPLY_NOTE = insert(applied_notes).on_conflict_do_update(
+    index_elements=["note_id"], set_={"times_applied": applied_notes.c.times_applied + 1})
+
+
 def build_event_router(settings: KitdemoSettings) -> EventRouter:
     events = EventRouter()
 
-    @events.on(NoteAdded)
-    async def on_note_added(uow: UnitOfWork, envelope: Envelope, note: NoteAdded) -> None:
+    @events.on_batch(NoteAdded)
+    async def on_notes_added(uow: UnitOfWork, notes: list[tuple[Envelope, NoteAdded]]) -> None:
         if settings.handler_delay_ms:
-            await asyncio.sleep(settings.handler_delay_ms / 1000)
-        if note.text == "explode":
+            await asyncio.sleep(settings.handler_delay_ms * len(notes) / 1000)
+        if any(note.text == "explode" for _, note in notes):
             raise RuntimeError("the handler cannot handle this note (a bug stand-in)")
         # Deliberately not idempotent on its own: a second application shows as times_applied=2.
-        statement = insert(applied_notes).values(
-            note_id=note.note_id, key=note.key, position=note.position, times_applied=1
-        )
-        await uow.session.execute(statement.on_conflict_do_update(
-            index_elements=["note_id"], set_={"times_applied": applied_notes.c.times_applied + 1}
-        ))
+        await uow.session.execute(APPLY_NOTE, [
+            {"note_id": n.note_id, "key": n.key, "position": n.position, "times_applied": 1} for _, n in notes])
 
     return events
 

@@ -6,18 +6,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 from uuid import UUID
 
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import Uuid, bindparam, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from petcare_kit.db import inbox_table
+# One statement whatever the batch size: compiled and prepared once (a multi-row VALUES would be
+# compiled again for every batch, with a bind parameter per id).
+_CLAIM = text(
+    "INSERT INTO inbox (consumer_group, message_id) SELECT :group, unnest(:ids) "
+    "ON CONFLICT DO NOTHING RETURNING message_id"
+).bindparams(bindparam("ids", type_=ARRAY(Uuid)))
 
 
 async def claim(session: AsyncSession, consumer_group: str, message_ids: Iterable[UUID]) -> set[UUID]:
     """Record the ids; return those that were new (the ones to handle now)."""
-    rows = [{"consumer_group": consumer_group, "message_id": message_id} for message_id in set(message_ids)]
-    if not rows:
+    ids = list(set(message_ids))
+    if not ids:
         return set()
-    statement = (
-        insert(inbox_table).values(rows).on_conflict_do_nothing().returning(inbox_table.c.message_id)
-    )
-    return set((await session.execute(statement)).scalars())
+    return set((await session.execute(_CLAIM, {"group": consumer_group, "ids": ids})).scalars())

@@ -32,11 +32,16 @@ def raw_row(*, row_id: UUID, topic: str, key: bytes | None, value: bytes | None,
     return {"id": row_id, "topic": topic, "key": key, "value": value, "headers": headers_to_json(headers)}
 
 
+_INSERT = insert(outbox_table).on_conflict_do_nothing(index_elements=["id"])
+"""Built once, run as executemany: compiled once, and no limit on rows per call (a multi-row VALUES
+is compiled per call and fails past 32,767 bind parameters)."""
+
+
 async def add_rows(session: AsyncSession, rows: Sequence[dict]) -> None:
     """Insert outbox rows in the session's transaction. A row whose id is already there is skipped:
     writing the same message twice (a retried handler) still publishes it once."""
     if rows:
-        await session.execute(insert(outbox_table).values(list(rows)).on_conflict_do_nothing(index_elements=["id"]))
+        await session.execute(_INSERT, list(rows))
 
 
 DEAD_LETTER_NAMESPACE = UUID("0b6a2f0e-5d37-4a4a-9d4c-3f4f0a6c9e11")
