@@ -148,3 +148,15 @@ class UsageRecorded(EventPayload):
     direction: Literal["outbound", "inbound"]
     units: int
     occurred_at: datetime
+
+
+@event("texting.usage.month_closed", version=1, topic=TOPIC, key="company_id")
+class UsageMonthClosed(EventPayload):
+    """R-TEXT-13 → R-BILL-2..5: a company's texts of one finished month, for billing's monthly run.
+    Outbound counts each text (segment) and picture message the carrier took; failed sends do not count."""
+
+    company_id: UUID
+    month: str
+    """YYYY-MM."""
+    sent: int
+    received: int

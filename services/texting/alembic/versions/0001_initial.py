@@ -12,9 +12,9 @@ depends_on = None
 
 
 def upgrade() -> None:
-    metadata.create_all(op.get_bind())
+    metadata.create_all(op.get_bind(), tables=[t for t in metadata.sorted_tables if t.name != "usage_months"])
     create_kit_tables()
 
 
 def downgrade() -> None:
-    metadata.drop_all(op.get_bind())
+    metadata.drop_all(op.get_bind(), tables=[t for t in metadata.sorted_tables if t.name != "usage_months"])

@@ -9,6 +9,7 @@ from texting.adapters.twilio_gateway import TwilioGateway
 from texting.config import TextingSettings
 from texting.entrypoints.api import account, messages, webhooks
 from texting.entrypoints.consumers import events
+from texting.service_layer import usage
 from texting.service_layer.text_dispatcher import TextDispatcher
 
 CONSUMES = ["clients.events", "billing.events", "texting.commands"]
@@ -23,6 +24,8 @@ def create_app(settings: TextingSettings | None = None) -> FastAPI:
     twilio = TwilioGateway(settings)
     if settings.run_text_dispatcher:
         runtime.add_background_task("text-dispatcher", TextDispatcher(runtime.sessions, twilio, settings).run_forever)
+    if settings.run_relay:  # the replicas that publish also close finished usage months, once each
+        runtime.add_background_task("usage-months", lambda: usage.close_months_forever(runtime.sessions))
     app = create_service_app(runtime, title="Texting", description=DESCRIPTION,
                              routers=[account.router, messages.router, webhooks.router])
     app.state.twilio = twilio

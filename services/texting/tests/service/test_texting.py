@@ -217,3 +217,48 @@ async def test_r_text_4_the_mobile_number_can_come_from_a_custom_field(service, 
     assert capped["max_images"] == 10
     too_many = await admin.request("PUT", "/settings", json={"max_images": 11})
     assert too_many.status_code == 422
+
+
+async def test_r_text_13_usage_counts_texts_sent_and_received_not_failed_and_closes_months(service, company):
+    await approve_registration(service, company)
+    await service.feed(command(company, body="billed"), company.id)
+    await service.dispatch()
+    await service.forward_webhooks(at_least=2)  # sent, delivered
+    await service.sandbox_post("/sandbox/failures", json={"outcome": "rejected", "to": "+12125550100",
+                                                          "http_status": 400, "error_code": 21211})
+    await service.feed(command(company, body="refused", to="+12125550100", kind="staff", person=company.admin_id),
+                       company.id)
+    await service.dispatch()
+    await service.sandbox_post("/sandbox/inbound", json={"from": CLIENT_MOBILE, "to": company.number, "body": "hi"})
+    await service.forward_webhooks(at_least=1)
+    used = (await service.as_(company.admin).request("GET", "/usage")).json()
+    assert (used["sent"], used["received"], used["failed_not_billed"]) == (1, 1, 1)
+    [failed] = [e for e in await service.events() if e["type"] == "texting.text.failed"]
+    assert failed["data"]["error_code"] == 21211
+
+    from datetime import UTC, datetime, timedelta
+
+    from petcare_kit.unit_of_work import UnitOfWork
+    from texting.service_layer.usage import close_finished_months
+
+    next_month = datetime.now(UTC).replace(day=28) + timedelta(days=5)
+    for _ in range(2):  # closing twice publishes once
+        async with UnitOfWork(service.runtime.sessions) as uow:
+            await close_finished_months(uow, next_month)
+    [closed] = [e for e in await service.events() if e["type"] == "texting.usage.month_closed"]
+    assert (closed["data"]["sent"], closed["data"]["received"]) == (1, 1)
+
+
+async def test_r_text_12_twilio_21610_records_the_opt_out_we_missed(service, company):
+    """STOP reached Twilio but its webhook never reached us: Twilio refuses the send with 21610,
+    and texting records the opt-out and tells notifications."""
+    await approve_registration(service, company)
+    await service.sandbox_post("/sandbox/inbound", json={"from": CLIENT_MOBILE, "to": company.number, "body": "STOP"})
+    service.forwarded = len(service.receiver.received) + 1  # drop that webhook on the floor
+    await service.feed(command(company, body="after stop"), company.id)
+    await service.dispatch()
+    events = await service.events()
+    [failed] = [e for e in events if e["type"] == "texting.text.failed"]
+    assert failed["data"]["error_code"] == 21610
+    assert [e["data"] for e in events if e["type"] == "texting.opt_out.changed"] == [
+        {"number": CLIENT_MOBILE, "opted_out": True, "keyword": "STOP"}]

@@ -104,3 +104,13 @@ unassigned = Table(
     Column("assigned_kind", Text, nullable=True),
     Column("assigned_at", DateTime(timezone=True), nullable=True),
 )
+
+usage_months = Table(
+    "usage_months", metadata,
+    Column("company_id", Uuid, nullable=False),
+    Column("month", Text, nullable=False, comment="YYYY-MM, published to billing once"),
+    Column("sent", Integer, nullable=False),
+    Column("received", Integer, nullable=False),
+    _now("closed_at"),
+    PrimaryKeyConstraint("company_id", "month"),
+)

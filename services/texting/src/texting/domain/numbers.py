@@ -50,7 +50,8 @@ def check_number(raw: str, default_region: str = "US") -> NumberValidity:
     try:
         parsed = phonenumbers.parse(raw, default_region)
     except NumberParseException as error:
-        return NumberValidity(None, False, None, False, _WHY_UNREADABLE.get(error.error_type, "not a phone number"))
+        why = _WHY_UNREADABLE.get(error.error_type, "not a phone number")
+        return NumberValidity(None, False, None, False, why)
     if not phonenumbers.is_valid_number(parsed):
         why = _WHY_INVALID.get(phonenumbers.is_possible_number_with_reason(parsed),
                                "not a valid number: no such number in its numbering plan")

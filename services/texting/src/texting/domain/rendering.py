@@ -21,7 +21,7 @@ _BOLD, _END_BOLD, _KEEP, _END_KEEP, _STASH, _END_STASH = "\ufdd0\ufdd1\ufdd2\ufd
 _NONCHARACTERS = re.compile("[\ufdd0-\ufdd5]")
 
 _TAGS = r"(?:b|strong|i|em|u|s|strike|del|ins|mark|small|big|sub|sup|span|font|code|pre|tt|kbd|p|div|a|br|" \
-        r"blockquote|ul|ol|li|h[1-6])"
+        r"blockquote|ul|ol|li|h[1-6]|img|hr)"
 _HTML_BOLD_OPEN = re.compile(r"<(?:b|strong)(?:\s[^<>]*)?>", re.IGNORECASE)
 _HTML_BOLD_CLOSE = re.compile(r"</(?:b|strong)\s*>", re.IGNORECASE)
 _HTML_BREAK = re.compile(r"<br\s*/?>|</(?:p|div|li|h[1-6]|blockquote)\s*>", re.IGNORECASE)
@@ -33,7 +33,8 @@ _CODE = re.compile(r"(`+)(.+?)\1", re.DOTALL)
 _MD_LINK = re.compile(r"!?\[([^\]\n]+)\]\(\s*<?([^()\s<>]+)>?\s*\)")
 _MD_BOLD = re.compile(r"\*\*(?=[^\s*])(.+?)(?<=[^\s])\*\*|(?<!\w)__(?=[^\s_])(.+?)(?<=[^\s])__(?!\w)")
 _MD_STRIKE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
-_MD_ITALIC = re.compile(r"(?<![*\w])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![*\w])|(?<!\w)_(?=[^\s_])(.+?)(?<=[^\s_])_(?!\w)")
+_MD_ITALIC = re.compile(r"(?<![*\w])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![*\w])"
+                        r"|(?<!\w)_(?=[^\s_])(.+?)(?<=[^\s_])_(?!\w)")
 _BARE_URL = re.compile(r"(?:https?://|www\.)[^\s" + _BOLD + _END_BOLD + r"]+", re.IGNORECASE)
 
 

@@ -33,6 +33,7 @@ GSM_SINGLE, GSM_PER_PART = 160, 153
 UCS2_SINGLE, UCS2_PER_PART = 70, 67
 
 _ZWJ = "\u200d"
+_REGIONAL_INDICATORS = "".join(map(chr, range(0x1F1E6, 0x1F200)))  # two of them make a flag
 
 
 def encoding_of(text: str) -> Encoding:
@@ -112,8 +113,7 @@ def _joins(cluster: str, ch: str) -> bool:
     if prev == _ZWJ:
         return _is_pictographic(ch) and _is_pictographic(cluster[0])
     if _is_regional(ch) and _is_regional(prev):
-        trailing = len(cluster) - len(cluster.rstrip("".join(map(chr, range(0x1F1E6, 0x1F200)))))
-        return trailing % 2 == 1
+        return (len(cluster) - len(cluster.rstrip(_REGIONAL_INDICATORS))) % 2 == 1  # pairs, left to right
     return _hangul_joins(_hangul(prev), _hangul(ch))
 
 

@@ -120,6 +120,17 @@ async def registration(request: Request, identity: IdentityDep, uow: UnitOfWorkD
     return await account.refresh_registration(uow, twilio(request), identity.company_id)
 
 
+@router.post("/registration/otp", status_code=202, **allow(*MANAGERS))
+async def resend_sole_proprietor_otp(request: Request, identity: IdentityDep, uow: UnitOfWorkDep) -> dict:
+    """R-TEXT-3: a sole proprietor brand is verified when the owner answers YES to Twilio's text
+    within 24 hours; this sends that text again."""
+    row = await repository.company(uow.session, identity.company_id)
+    if not row.brand_sid:
+        raise InvalidInput("Submit the registration first.", code="registration_not_submitted")
+    await asyncio.to_thread(twilio(request).resend_sole_proprietor_otp, row.brand_sid)
+    return {"status": "sent"}
+
+
 @router.put("/settings", **allow(*MANAGERS))
 async def change_settings(body: SettingsIn, identity: IdentityDep, uow: UnitOfWorkDep) -> dict:
     await account.change_settings(uow, identity.company_id, mobile_field=body.mobile_field,

@@ -18,6 +18,7 @@ from texting.adapters import repository
 from texting.adapters.tables import texts, unassigned
 from texting.domain.numbers import check_number
 from texting.domain.recipients import mobile_number
+from texting.service_layer import usage
 
 router = APIRouter(tags=["texts"])
 
@@ -54,6 +55,14 @@ def _text(row) -> dict:  # type: ignore[no-untyped-def]
             "person_kind": row.person_kind, "number": row.number, "body": row.body, "media_urls": row.media_urls,
             "segments": row.segments, "error_code": row.error_code, "error": row.error, "purpose": row.purpose,
             "delivery_id": row.delivery_id, "created_at": row.created_at}
+
+
+@router.get("/usage", **allow(*MANAGERS))
+async def monthly_usage(identity: IdentityDep, uow: UnitOfWorkDep,
+                        month: str = Query(default_factory=lambda: datetime.now(UTC).strftime("%Y-%m"),
+                                           pattern=r"^\d{4}-(0[1-9]|1[0-2])$")) -> dict:
+    """R-TEXT-10, R-TEXT-13: texts used in a month (sent and received count; failed sends do not)."""
+    return await usage.month_usage(uow.session, identity.company_id, month)
 
 
 @router.get("/unassigned", **allow(*MANAGERS))
