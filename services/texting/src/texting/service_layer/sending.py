@@ -17,6 +17,7 @@ from texting.domain.rendering import plain_text
 from texting.domain.segments import segment_count, split_for_sms
 
 MAX_PICTURES_PER_MESSAGE = 10
+CUT_MARKER = "..."
 
 
 async def accept(uow: UnitOfWork, envelope: Envelope, command: SendTextRequested) -> None:
@@ -28,7 +29,8 @@ async def accept(uow: UnitOfWork, envelope: Envelope, command: SendTextRequested
         await uow.publish(TextNotSent(delivery_id=command.delivery_id, recipient_id=command.recipient_id,
                                       reason=reason), company_id=company_id, causation_id=envelope.id)
         return
-    parts = split_for_sms(plain_text(command.body), max_messages=company.max_messages)
+    # "..." (GSM-7) rather than "…", which would force the whole last text into UCS-2 (70 characters).
+    parts = split_for_sms(plain_text(command.body), max_messages=company.max_messages, marker=CUT_MARKER)
     pictures = command.image_urls[: min(company.max_images, MAX_PICTURES_PER_MESSAGE)]
     bodies = [(text, []) for text in parts] + [("", [url]) for url in pictures]  # R-TEXT-6: one MMS per image
     for index, (body, media) in enumerate(bodies):
