@@ -31,7 +31,7 @@ test-fast: install
 
 ## Benchmarks: JSON figures beside same-run baselines.
 bench: install
-	$(BIN)/python -m bench.run
+	@$(BIN)/python -m bench.run
 
 lint: install
 	$(BIN)/ruff check .
