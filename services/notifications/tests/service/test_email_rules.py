@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime, timedelta
 from uuid import uuid4
 
 import pytest
-
 from petcare_contracts.events import billing, clients, scheduling
 from petcare_contracts.events.common import Contact
 
@@ -104,3 +103,11 @@ async def test_redelivered_trigger_sends_nothing_twice(service, company):
     await service.send_emails()
     await service.send_emails()
     assert len(await service.mailbox(to="ada@example.com")) == 1
+
+
+async def test_emails_come_from_the_business_name_and_replies_go_to_its_admin(service, company):
+    await service.feed(EVENTS["R-EMAIL-8 portal instructions"][1](company), company.id)
+    await service.send_emails()
+    [mail] = await service.mailbox(to="ada@example.com")
+    assert mail["from"]["name"] == "Happy Paws"
+    assert "olive@happypaws.com" in str(mail["reply_to"])

@@ -58,6 +58,13 @@ async def managers(session: AsyncSession, company_id: UUID) -> list[UUID]:
         recipients.c.active.is_(True))))
 
 
+async def reply_to_address(session: AsyncSession, company_id: UUID) -> str | None:
+    """Where a client's reply to an email goes: the business (its first active admin), not us."""
+    return await session.scalar(select(recipients.c.email).where(
+        recipients.c.company_id == company_id, recipients.c.role == "admin", recipients.c.active.is_(True),
+        recipients.c.email.is_not(None)).order_by(recipients.c.updated_at).limit(1))
+
+
 async def ensure_company(session: AsyncSession, company_id: UUID) -> None:
     await session.execute(insert(companies).values(company_id=company_id).on_conflict_do_nothing())
 

@@ -8,6 +8,10 @@ from dataclasses import asdict
 from typing import Any
 from uuid import UUID, uuid4
 
+from petcare_contracts import Actor
+from petcare_contracts.events.notifications import ChannelDecision, DeliveryDecided
+from petcare_contracts.events.texting import SendTextRequested
+from petcare_kit.unit_of_work import UnitOfWork
 from sqlalchemy import func
 
 from notifications.adapters import deliveries_repo, preferences_repo, read_models
@@ -15,10 +19,6 @@ from notifications.adapters.email_templates import render_email
 from notifications.domain.decision import Decision, decide
 from notifications.domain.preferences import DeliveryOverride
 from notifications.domain.triggers import Trigger
-from petcare_contracts import Actor
-from petcare_contracts.events.notifications import ChannelDecision, DeliveryDecided
-from petcare_contracts.events.texting import SendTextRequested
-from petcare_kit.unit_of_work import UnitOfWork
 
 
 async def deliver(
@@ -46,7 +46,8 @@ async def deliver(
         subject, text, html = render_email(trigger, recipient_name=recipient.name, company_name=company.name,
                                            data=data)
         email = {"to": recipient.email, "to_name": recipient.name, "subject": subject, "text": text, "html": html,
-                 "from_name": company.name or "Your pet-care team", "reply_to": None, "category": trigger.value}
+                 "from_name": company.name or "Your pet-care team",
+                 "reply_to": await read_models.reply_to_address(session, company_id), "category": trigger.value}
     added = await deliveries_repo.add(
         session, id=delivery_id, company_id=company_id, trigger=trigger.value, recipient_id=recipient_id,
         source_id=source_id, decision=[asdict(c) for c in decision.channels],
