@@ -1,7 +1,8 @@
 """What-if prototypes: the kit changes this benchmark suggested, measured beside the kit.
 NOT the kit: nothing here is used by a service. The cached inbox/outbox statements and the batch
 handlers (1 and 2 below, except buffering outbox rows until commit) have since gone into the kit,
-so "kit" and "prototype" figures now measure nearly the same code; kept to compare future changes. Each prototype keeps the kit's semantics
+so "kit" and "prototype" figures now measure nearly the same code; kept to compare future changes.
+Each prototype keeps the kit's semantics
 (same statements' effects, same transaction boundaries, same order) and changes only how the
 work reaches PostgreSQL.
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from pydantic import BaseModel
-
 from petcare_contracts import Envelope
 from petcare_contracts.compatibility import breaking_changes
 from petcare_contracts.schema_export import (
@@ -17,6 +15,7 @@ from petcare_contracts.schema_export import (
     render,
     schema_file,
 )
+from pydantic import BaseModel
 
 
 class VisitCancelledV1(BaseModel):

@@ -6,7 +6,6 @@ import json
 from uuid import uuid4
 
 import pytest
-
 from petcare_contracts import (
     EventPayload,
     InvalidPayload,

@@ -1,11 +1,10 @@
 """Small pure pieces of the kit that the reliability tests lean on."""
 
 import asyncpg
-from sqlalchemy import exc as sa_exc
-
 from petcare_kit.errors import TransientError
 from petcare_kit.headers import headers_from_json, headers_to_json
 from petcare_kit.transient import is_transient
+from sqlalchemy import exc as sa_exc
 
 
 def test_headers_survive_the_outbox_byte_for_byte():

@@ -3,7 +3,6 @@
 from uuid import uuid4
 
 import pytest
-
 from petcare_kit.errors import Unauthenticated
 from petcare_kit.identity import IDENTITY_HEADER, SIGNATURE_HEADER, Identity, Role, sign_identity, verify_identity
 

@@ -5,18 +5,17 @@ from __future__ import annotations
 import asyncio
 
 from fastapi import APIRouter
+from petcare_contracts import Envelope
+from petcare_kit.app import RuntimeDep, create_service_app
+from petcare_kit.consumer import EventRouter
+from petcare_kit.runtime import ServiceRuntime
+from petcare_kit.unit_of_work import UnitOfWork
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 
 from kitdemo.events import NoteAdded
 from kitdemo.settings import KitdemoSettings
 from kitdemo.tables import applied_notes
-from petcare_contracts import Envelope
-from petcare_kit.app import RuntimeDep, create_service_app
-from petcare_kit.consumer import EventRouter
-from petcare_kit.runtime import ServiceRuntime
-from petcare_kit.unit_of_work import UnitOfWork
-
 
 APPLY_NOTE = insert(applied_notes).on_conflict_do_update(
     index_elements=["note_id"], set_={"times_applied": applied_notes.c.times_applied + 1})

@@ -1,6 +1,5 @@
-from pydantic_settings import SettingsConfigDict
-
 from petcare_kit.settings import ServiceSettings
+from pydantic_settings import SettingsConfigDict
 
 
 class KitdemoSettings(ServiceSettings):

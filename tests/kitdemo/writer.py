@@ -5,15 +5,15 @@ from __future__ import annotations
 from uuid import uuid4
 
 from fastapi import APIRouter
+from petcare_kit.app import UnitOfWorkDep, create_service_app
+from petcare_kit.runtime import ServiceRuntime
+from petcare_kit.unit_of_work import UnitOfWork
 from pydantic import BaseModel, Field
 from sqlalchemy import func, insert, select
 
 from kitdemo.events import NoteAdded
 from kitdemo.settings import KitdemoSettings
 from kitdemo.tables import notes
-from petcare_kit.app import UnitOfWorkDep, create_service_app
-from petcare_kit.runtime import ServiceRuntime
-from petcare_kit.unit_of_work import UnitOfWork
 
 
 class NewNotes(BaseModel):

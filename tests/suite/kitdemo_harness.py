@@ -11,7 +11,6 @@ from pathlib import Path
 
 import httpx
 from aiokafka import AIOKafkaConsumer, TopicPartition
-
 from petcare_kit.kafka import ensure_topics
 from petcare_kit.migrations import upgrade_to_head
 from petcare_tools.embedded.databases import create_fresh_database

@@ -104,7 +104,8 @@ async def test_r_inact_2_a_deactivated_clients_token_stops_on_every_gateway_repl
         events = await company_events(suite.bootstrap_servers, company["company"]["id"], at_least=5)
         link = next(e for e in events if e["type"] == "clients.portal.activation_email_requested")
         token = parse_qs(urlparse(link["data"]["activation_url"]).query)["token"][0]
-        assert (await a.post("/api/clients/auth/activate", json={"token": token, "password": PASSWORD})).status_code == 204
+        activated = await a.post("/api/clients/auth/activate", json={"token": token, "password": PASSWORD})
+        assert activated.status_code == 204
         credentials = {"company": company["company"]["slug"], "email": "ina@example.com", "password": PASSWORD}
         session = (await a.post("/api/clients/auth/sign-in", json=credentials)).json()
         me = await b.get("/api/clients/me", headers=bearer(session["access_token"]))

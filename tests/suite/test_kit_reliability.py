@@ -6,15 +6,14 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import defaultdict
-from uuid import uuid4
 
 import asyncpg
 import psutil
 import pytest
 from aiokafka import AIOKafkaProducer
-
 from kitdemo.events import NoteAdded
 from petcare_contracts import envelope_headers, new_envelope
+
 from suite.kitdemo_harness import (
     Kitdemo,
     applied,

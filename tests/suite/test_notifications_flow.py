@@ -9,8 +9,8 @@ import time
 
 import httpx
 import pytest
-
 from petcare_tools.embedded.ports import free_port
+
 from suite.suite_harness import Suite
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")

@@ -8,8 +8,8 @@ import time
 
 import httpx
 import pytest
-
 from petcare_tools.embedded.ports import free_port
+
 from suite.suite_harness import Suite
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -56,7 +56,8 @@ async def test_texts_out_and_in_through_every_service(world):
         await eventually(lambda: _status(http, admin, "plan", "solo"), what="plan read model")
         assert (await http.post("/api/texting/turn-on", headers=admin)).status_code == 200
         [offer, *_] = (await http.get("/api/texting/numbers/available?area_code=416&country=CA", headers=admin)).json()
-        number = (await http.post("/api/texting/number", headers=admin, json={"phone_number": offer["phone_number"]})).json()["number"]
+        bought = await http.post("/api/texting/number", headers=admin, json={"phone_number": offer["phone_number"]})
+        number = bought.json()["number"]
         await http.post("/api/texting/registration", headers=admin, json={
             "brand_type": "SOLE_PROPRIETOR", "business_name": "Text Paws", "phone": "+12125550100",
             "email": "tess@textpaws.com", "ssn": "123-45-6789",

@@ -26,10 +26,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from petcare_contracts import ContractError, Envelope, EventPayload, dead_letter_topic, decode
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
 
-from petcare_contracts import ContractError, Envelope, EventPayload, dead_letter_topic, decode
 from petcare_kit import inbox, metrics, outbox
 from petcare_kit.context import correlation_id_var
 from petcare_kit.transient import is_transient

@@ -22,8 +22,8 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import Depends, Request
-
 from petcare_contracts import Actor
+
 from petcare_kit.errors import Forbidden, Unauthenticated
 
 IDENTITY_HEADER = "x-petcare-identity"

@@ -12,7 +12,6 @@ import logging
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
-
 from petcare_contracts import TOPICS, dead_letter_topic
 from petcare_contracts.topics import DEAD_LETTER_PARTITIONS
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from uuid import UUID, uuid5
 
+from petcare_contracts import Envelope, envelope_headers
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from petcare_contracts import Envelope, envelope_headers
 from petcare_kit.db import outbox_table
 from petcare_kit.headers import KafkaHeaders, headers_to_json
 

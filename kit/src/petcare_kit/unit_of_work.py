@@ -7,9 +7,9 @@ from __future__ import annotations
 from types import TracebackType
 from uuid import UUID
 
+from petcare_contracts import SYSTEM, Actor, Envelope, EventPayload, new_envelope
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from petcare_contracts import SYSTEM, Actor, Envelope, EventPayload, new_envelope
 from petcare_kit import outbox
 from petcare_kit.context import current_correlation_id
 
@@ -58,7 +58,9 @@ class UnitOfWork:
             causation_id=causation_id,
             correlation_id=correlation_id or current_correlation_id(),
         )
-        await outbox.add_rows(self.session, [outbox.envelope_row(envelope, topic=topic or payload.topic, key=payload.partition_key())])
+        await outbox.add_rows(
+            self.session, [outbox.envelope_row(envelope, topic=topic or payload.topic, key=payload.partition_key())]
+        )
         return envelope
 
     async def commit(self) -> None:

@@ -12,14 +12,13 @@ from uuid import UUID
 import httpx
 import pytest
 import pytest_asyncio
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
-
 from clients.bootstrap import create_app
 from clients.config import ClientsSettings
 from clients.spec import SPEC
 from petcare_kit.identity import Identity, Role, sign_identity
 from petcare_kit.migrations import upgrade_to_head
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 SECRET = "test-internal-secret"
 

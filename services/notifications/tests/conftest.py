@@ -12,8 +12,6 @@ from uuid import UUID, uuid4
 import httpx
 import pytest
 import pytest_asyncio
-from sqlalchemy import text
-
 from notifications.adapters.sendgrid_sender import SendGridEmailSender
 from notifications.bootstrap import create_app
 from notifications.config import NotificationsSettings
@@ -26,6 +24,7 @@ from petcare_kit.identity import Identity, Role, sign_identity
 from petcare_kit.migrations import upgrade_to_head
 from petcare_tools.sandboxes.background import serve_in_background
 from petcare_tools.sandboxes.sendgrid import create_app as create_sendgrid_sandbox
+from sqlalchemy import text
 
 SECRET = "test-internal-secret"
 

@@ -13,8 +13,6 @@ from uuid import UUID, uuid4
 import httpx
 import pytest
 import pytest_asyncio
-from sqlalchemy import text
-
 from petcare_contracts import EventPayload, envelope_headers, new_envelope
 from petcare_contracts.events.billing import PlanChanged
 from petcare_contracts.events.clients import ClientAdded, CompanyRegistered, StaffAdded
@@ -24,7 +22,7 @@ from petcare_kit.migrations import upgrade_to_head
 from petcare_tools.sandboxes.background import serve_in_background
 from petcare_tools.sandboxes.twilio import create_app as create_twilio_sandbox
 from petcare_tools.sandboxes.webhook_receiver import WebhookReceiver
-from texting.adapters.twilio_gateway import TwilioGateway
+from sqlalchemy import text
 from texting.bootstrap import create_app
 from texting.config import TextingSettings
 from texting.service_layer.text_dispatcher import TextDispatcher

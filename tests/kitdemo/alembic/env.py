@@ -1,5 +1,4 @@
 from kitdemo.tables import metadata
-
 from petcare_kit.migrations import run_env
 
 run_env(metadata)

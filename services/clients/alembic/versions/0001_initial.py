@@ -1,7 +1,6 @@
 """companies, staff, clients, pets, accounts, tokens; the kit's outbox and inbox"""
 
 from alembic import op
-
 from clients.adapters.tables import metadata
 from petcare_kit.migrations import create_kit_tables
 

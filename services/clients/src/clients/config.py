@@ -1,7 +1,6 @@
+from petcare_kit.settings import ServiceSettings, shared
 from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
-
-from petcare_kit.settings import ServiceSettings, shared
 
 DEV_TOKEN_SIGNING_SECRET = "dev-token-signing-secret-change-me"
 

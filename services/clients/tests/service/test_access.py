@@ -5,7 +5,6 @@ from __future__ import annotations
 from uuid import UUID
 
 import pytest
-
 from petcare_kit.identity import Identity, Role
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -105,7 +104,8 @@ async def test_requests_without_a_valid_gateway_identity_are_refused(service, co
     [
         ("POST", "/clients", {"last_name": "NoFirst"}, 422, "validation_error"),
         ("POST", "/clients", {"first_name": 7, "last_name": "X"}, 422, "validation_error"),
-        ("POST", "/clients", {"first_name": "A", "last_name": "B", "emails": ["not-an-email"]}, 422, "validation_error"),
+        ("POST", "/clients", {"first_name": "A", "last_name": "B", "emails": ["not-an-email"]},
+         422, "validation_error"),
         ("POST", "/clients", {"first_name": "A", "last_name": "B", "favourite_colour": "red"}, 422, "validation_error"),
         ("POST", "/clients", {"first_name": "A", "last_name": "B", "phones": "555"}, 422, "validation_error"),
         ("POST", "/clients", "x" * 2_000_000, 413, "payload_too_large"),

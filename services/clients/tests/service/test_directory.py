@@ -5,7 +5,6 @@ from __future__ import annotations
 from uuid import UUID, uuid4
 
 import pytest
-
 from petcare_kit.identity import Identity, Role
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -65,7 +64,8 @@ async def test_r_never_3_updating_client_or_pet_details_requests_no_email(servic
     admin = service.as_(company.admin)
     pet = (await admin.post(f"/clients/{client['id']}/pets", json={"name": "Rex", "species": "dog"})).json()
     since = await service.last_seq()
-    response = await admin.patch(f"/clients/{client['id']}", json={"phones": [{"label": "mobile", "number": "4165550100"}]})
+    response = await admin.patch(f"/clients/{client['id']}",
+                                 json={"phones": [{"label": "mobile", "number": "4165550100"}]})
     assert response.status_code == 200 and response.json()["phones"][0]["e164"] == "+14165550100"
     assert (await admin.patch(f"/clients/{client['id']}/pets/{pet['id']}", json={"breed": "Collie"})).status_code == 200
     events = await service.events(since=since)

@@ -7,7 +7,6 @@ from uuid import UUID
 
 import jwt
 import pytest
-
 from petcare_kit.identity import Identity, Role
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -42,7 +41,8 @@ async def session_ok(service, tokens: dict) -> int:
 async def test_activation_link_sets_the_password_once(service, company):
     client_id, token = await invited_client(service, company)
     assert (await sign_in(service, company)).status_code == 401  # no password yet
-    assert (await service.as_(None).post("/auth/activate", json={"token": token, "password": PASSWORD})).status_code == 204
+    activated = await service.as_(None).post("/auth/activate", json={"token": token, "password": PASSWORD})
+    assert activated.status_code == 204
     response = await sign_in(service, company)
     assert response.status_code == 200
     claims = jwt.decode(response.json()["access_token"], "dev-token-signing-secret-change-me", algorithms=["HS256"])
@@ -66,7 +66,8 @@ async def test_weak_passwords_are_refused_with_a_reason(service, company):
     _, token = await invited_client(service, company)
     response = await service.as_(None).post("/auth/activate", json={"token": token, "password": "short"})
     assert response.status_code == 422 and response.json()["error"]["code"] == "weak_password"
-    assert (await service.as_(None).post("/auth/activate", json={"token": token, "password": PASSWORD})).status_code == 204
+    activated = await service.as_(None).post("/auth/activate", json={"token": token, "password": PASSWORD})
+    assert activated.status_code == 204
 
 
 async def test_r_email_6_client_asks_for_activation_and_reset_from_the_portal(service, company):
@@ -103,7 +104,8 @@ async def test_password_reset_ends_open_sessions(service, company):
     [reset] = await service.events(since=since)
     new_password = "a brand new password"
     response = await service.as_(None).post("/auth/password-reset/confirm",
-                                            json={"token": token_of(reset["data"]["reset_url"]), "password": new_password})
+                                            json={"token": token_of(reset["data"]["reset_url"]),
+                                                  "password": new_password})
     assert response.status_code == 204
     assert await session_ok(service, old) == 401
     assert (await sign_in(service, company)).status_code == 401
@@ -140,7 +142,8 @@ async def test_refresh_tokens_work_once(service, company):
 
 async def test_repeated_wrong_passwords_are_throttled_per_account(service, company):
     for _ in range(10):
-        assert (await sign_in(service, company, email="owner@happypaws.com", password="wrong password")).status_code == 401
+        attempt = await sign_in(service, company, email="owner@happypaws.com", password="wrong password")
+        assert attempt.status_code == 401
     blocked = await sign_in(service, company, email="owner@happypaws.com", password="correct horse battery")
     assert blocked.status_code == 429 and blocked.json()["error"]["code"] == "too_many_attempts"
 

@@ -1,7 +1,6 @@
 """recipients, companies, preferences, opt-outs, feeds, deliveries; the kit's outbox and inbox"""
 
 from alembic import op
-
 from notifications.adapters.tables import metadata
 from petcare_kit.migrations import create_kit_tables
 

@@ -2,6 +2,8 @@
 dispatcher, the API."""
 
 from fastapi import FastAPI
+from petcare_kit.app import create_service_app
+from petcare_kit.runtime import ServiceRuntime
 
 from notifications.adapters.sendgrid_sender import SendGridEmailSender
 from notifications.config import NotificationsSettings
@@ -9,8 +11,6 @@ from notifications.entrypoints import alerts  # noqa: F401  (registers its handl
 from notifications.entrypoints.api import feeds, settings_api
 from notifications.entrypoints.consumers import events
 from notifications.service_layer.email_dispatcher import EmailDispatcher
-from petcare_kit.app import create_service_app
-from petcare_kit.runtime import ServiceRuntime
 
 CONSUMES = ["clients.events", "scheduling.events", "billing.events", "texting.events"]
 DESCRIPTION = """The one place that decides how each message reaches each person: conversation feeds

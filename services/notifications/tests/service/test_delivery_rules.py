@@ -6,7 +6,6 @@ from __future__ import annotations
 from uuid import UUID, uuid4
 
 import pytest
-
 from petcare_contracts.events import scheduling, texting
 from petcare_contracts.events.clients import ClientAdded, StaffAdded
 from petcare_contracts.events.common import Contact, Phone
@@ -131,7 +130,8 @@ async def test_r_deliv_8_staff_late_texts_that_staff_and_every_manager(service, 
                                             visit=visit, minutes_late=15), company.id)
     texts = {c["data"]["recipient_id"]: c["data"]["body"] for c in await service.commands()}
     assert set(texts) == {str(walker), str(company.admin_id)}
-    assert texts[str(walker)].startswith("You are 15 min late") and "Wally Walker is 15 min late" in texts[str(company.admin_id)]
+    assert (texts[str(walker)].startswith("You are 15 min late")
+            and "Wally Walker is 15 min late" in texts[str(company.admin_id)])
 
 
 async def test_r_deliv_9_without_texting_a_text_only_message_still_arrives_by_email(service, company):

@@ -64,7 +64,8 @@ EVENTS = {
         invoice_id=uuid4(), client_id=c.client_id, number="INV-1", total_cents=200)),
     "R-NEVER-2 visit scheduled": (0, lambda c: scheduling.VisitScheduled(
         visit_id=uuid4(), client_id=c.client_id, visit=visit())),
-    "R-NEVER-2 visit moved": (0, lambda c: scheduling.VisitMoved(visit_id=uuid4(), client_id=c.client_id, visit=visit())),
+    "R-NEVER-2 visit moved": (0, lambda c: scheduling.VisitMoved(
+        visit_id=uuid4(), client_id=c.client_id, visit=visit())),
     "R-NEVER-2 visit reassigned": (0, lambda c: scheduling.VisitReassigned(
         visit_id=uuid4(), client_id=c.client_id, staff_id=None, visit=visit())),
     "R-NEVER-2 visit cancelled by staff": (0, lambda c: scheduling.VisitCancelledByStaff(

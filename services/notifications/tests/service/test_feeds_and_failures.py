@@ -8,7 +8,6 @@ from uuid import uuid4
 
 import httpx
 import pytest
-
 from petcare_contracts.events import scheduling, texting
 from petcare_contracts.events.clients import PortalInstructionsRequested
 from petcare_kit.identity import Identity, Role
@@ -128,7 +127,8 @@ async def test_an_email_that_keeps_failing_ends_as_a_recorded_failure(service, c
         await service.send_emails()
     [row] = await service.sql("SELECT email_state, email_error FROM deliveries")
     assert row.email_state == "failed" and "gave up" in row.email_error
-    events = await service.sql("SELECT 1 FROM outbox WHERE convert_from(value, 'UTF8') LIKE '%notifications.email.failed%'")
+    events = await service.sql("SELECT 1 FROM outbox "
+                               "WHERE convert_from(value, 'UTF8') LIKE '%notifications.email.failed%'")
     assert events
 
 

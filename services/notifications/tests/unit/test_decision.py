@@ -6,7 +6,6 @@ from uuid import uuid4
 
 from hypothesis import given
 from hypothesis import strategies as st
-
 from notifications.domain.decision import decide
 from notifications.domain.preferences import DefaultDelivery, DeliveryOverride, Preferences
 from notifications.domain.recipients import NumberFacts, Recipient
@@ -52,7 +51,8 @@ def test_r_deliv_3_an_override_applies_to_that_message_only():
 
 
 def test_r_deliv_4_email_only_stops_texts_even_with_texting_enabled():
-    decision = decide(Trigger.FEED_MESSAGE, client(), prefs(DefaultDelivery.EMAIL_ONLY, texting=True), ALL_ON, AVAILABLE)
+    decision = decide(Trigger.FEED_MESSAGE, client(), prefs(DefaultDelivery.EMAIL_ONLY, texting=True),
+                      ALL_ON, AVAILABLE)
     assert not decision.text.chosen and "excludes text" in " ".join(decision.text.reasons)
     started = decide(Trigger.VISIT_STARTED, client(), prefs(DefaultDelivery.EMAIL_ONLY), ALL_ON, AVAILABLE)
     assert not started.text.chosen and "Email Only (R-DELIV-4)" in " ".join(started.text.reasons)

@@ -1,7 +1,6 @@
 """companies, people, texts, opt-outs, unassigned texts; the kit's outbox and inbox"""
 
 from alembic import op
-
 from petcare_kit.migrations import create_kit_tables
 from texting.adapters.tables import metadata
 

@@ -1,7 +1,6 @@
 """usage months published to billing"""
 
 from alembic import op
-
 from texting.adapters.tables import usage_months
 
 revision = "0002"

@@ -2,9 +2,9 @@
 webhooks and the texting API."""
 
 from fastapi import FastAPI
-
 from petcare_kit.app import create_service_app
 from petcare_kit.runtime import ServiceRuntime
+
 from texting.adapters.twilio_gateway import TwilioGateway
 from texting.config import TextingSettings
 from texting.entrypoints.api import account, messages, webhooks

@@ -1,7 +1,6 @@
+from petcare_kit.settings import ServiceSettings, shared
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
-
-from petcare_kit.settings import ServiceSettings, shared
 
 
 class TextingSettings(ServiceSettings):

@@ -5,10 +5,9 @@ from __future__ import annotations
 from uuid import uuid4
 
 import pytest
-from sqlalchemy import text
-
 from petcare_contracts.events.billing import PlanChanged
 from petcare_contracts.events.texting import SendTextRequested
+from sqlalchemy import text
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 CLIENT_MOBILE = "+14165550199"
@@ -169,7 +168,8 @@ async def test_r_text_8_r_text_9_inbound_from_a_client_and_from_a_stranger(servi
     [stranger] = [e for e in events if e["type"] == "texting.unassigned_text.received"]
     admin = service.as_(company.admin)
     [waiting] = (await admin.request("GET", "/unassigned")).json()
-    assigned = await admin.request("POST", f"/unassigned/{waiting['id']}/assign", json={"person_id": str(company.client_id)})
+    assigned = await admin.request("POST", f"/unassigned/{waiting['id']}/assign",
+                                   json={"person_id": str(company.client_id)})
     assert assigned.status_code == 200
     assert (await admin.request("GET", "/unassigned")).json() == []
     [joined] = [e for e in await service.events() if e["type"] == "texting.unassigned_text.assigned"]

@@ -4,7 +4,6 @@ the whole message is the keyword."""
 from __future__ import annotations
 
 import pytest
-
 from texting.domain.keywords import HELP_KEYWORDS, OPT_IN_KEYWORDS, OPT_OUT_KEYWORDS, classify
 
 

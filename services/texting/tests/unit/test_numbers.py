@@ -4,7 +4,6 @@ Canada only, R-DELIV-5); matching inbound senders (R-TEXT-8); number search inpu
 from __future__ import annotations
 
 import pytest
-
 from texting.domain.numbers import NumberValidity, area_code_ok, check_number, normalise, search_pattern_ok
 
 

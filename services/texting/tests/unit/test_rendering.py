@@ -4,7 +4,6 @@ and its text kept, and ordinary text that merely looks like markup is left alone
 from __future__ import annotations
 
 import pytest
-
 from texting.domain.rendering import plain_text
 
 

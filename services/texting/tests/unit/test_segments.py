@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from texting.domain.segments import MAX_BODY, encoding_of, graphemes, segment_count, split_for_sms
 
 VECTORS: list[dict[str, Any]] = json.loads(

@@ -1,7 +1,6 @@
 """notes, applied notes, and the kit's outbox and inbox"""
 
 from alembic import op
-
 from kitdemo.tables import applied_notes, notes
 from petcare_kit.migrations import create_kit_tables
 

@@ -12,7 +12,15 @@ from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from clients.adapters.tables import accounts, clients, companies, one_time_tokens, refresh_tokens, sign_in_attempts, staff
+from clients.adapters.tables import (
+    accounts,
+    clients,
+    companies,
+    one_time_tokens,
+    refresh_tokens,
+    sign_in_attempts,
+    staff,
+)
 from clients.domain.accounts import OneTimeToken, TokenPurpose
 
 

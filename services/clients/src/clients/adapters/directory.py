@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+from petcare_contracts.events.common import Address, Phone
 from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,8 +16,6 @@ from clients.adapters.tables import clients, companies, pets, staff
 from clients.domain.clients import Client
 from clients.domain.company import Company, CompanySettings
 from clients.domain.errors import ClientNotFound, PetNotFound, StaffNotFound
-from petcare_contracts.events.common import Address, Phone
-
 
 # ---- companies -------------------------------------------------------------------------------
 
@@ -130,7 +129,8 @@ async def add_staff(session: AsyncSession, member: StaffMember) -> None:
     await session.execute(insert(staff).values(id=member.id, company_id=member.company_id, **_staff_row(member)))
 
 
-async def get_staff(session: AsyncSession, company_id: UUID, staff_id: UUID, *, for_update: bool = False) -> StaffMember:
+async def get_staff(session: AsyncSession, company_id: UUID, staff_id: UUID, *,
+                    for_update: bool = False) -> StaffMember:
     query = select(staff).where(staff.c.company_id == company_id, staff.c.id == staff_id)
     row = (await session.execute(query.with_for_update() if for_update else query)).one_or_none()
     if row is None:

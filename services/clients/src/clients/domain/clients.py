@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from uuid import UUID
 
 from petcare_contracts.events.common import Address, Contact, Phone
+
 from clients.domain.errors import ClientAlreadyActive, ClientAlreadyInactive, ClientsCannotBeDeleted
 
 

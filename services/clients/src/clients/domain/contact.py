@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import phonenumbers
-
 from petcare_contracts.events.common import Phone
 
 DEFAULT_REGION = "US"

@@ -6,13 +6,6 @@ from __future__ import annotations
 from dataclasses import replace
 from uuid import UUID, uuid4
 
-from clients.adapters import accounts, directory
-from clients.domain.clients import Client, changed_fields
-from clients.domain.contact import normalise_emails, normalise_phone
-from clients.domain.errors import ClientNotFound, EmailAlreadyUsed
-from clients.service_layer import portal
-from clients.service_layer.commands import AddClient, DeactivateClient, UpdateClient
-from clients.service_layer.context import Context
 from petcare_contracts.events.clients import (
     ClientAdded,
     ClientDeactivated,
@@ -20,6 +13,14 @@ from petcare_contracts.events.clients import (
     ClientReactivated,
 )
 from petcare_kit.identity import Identity, Role
+
+from clients.adapters import accounts, directory
+from clients.domain.clients import Client, changed_fields
+from clients.domain.contact import normalise_emails, normalise_phone
+from clients.domain.errors import ClientNotFound, EmailAlreadyUsed
+from clients.service_layer import portal
+from clients.service_layer.commands import AddClient, DeactivateClient, UpdateClient
+from clients.service_layer.context import Context
 
 
 def check_can_see(identity: Identity, client_id: UUID) -> None:

@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from uuid import uuid4
 
+from petcare_contracts.events.clients import CompanyRegistered, CompanySettingsChanged, StaffAdded
+from petcare_contracts.events.common import Contact
+from petcare_kit.identity import Identity, Role
+
 from clients.adapters import accounts, directory
 from clients.adapters.credentials import hash_password
 from clients.adapters.directory import StaffMember
@@ -13,9 +17,6 @@ from clients.domain.company import Company, CompanySettings, check_time_zone, sl
 from clients.service_layer.commands import ChangeCompanySettings, SignUp
 from clients.service_layer.context import Context
 from clients.service_layer.sessions import Tokens, issue_tokens
-from petcare_contracts.events.clients import CompanyRegistered, CompanySettingsChanged, StaffAdded
-from petcare_contracts.events.common import Contact
-from petcare_kit.identity import Identity, Role
 
 
 async def _free_slug(ctx: Context, name: str) -> str:

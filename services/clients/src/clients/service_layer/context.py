@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from uuid import UUID
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from clients.config import ClientsSettings
 from petcare_contracts import Envelope, EventPayload
 from petcare_kit.errors import Unauthenticated
 from petcare_kit.identity import Identity
 from petcare_kit.unit_of_work import UnitOfWork
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from clients.config import ClientsSettings
 
 
 @dataclass

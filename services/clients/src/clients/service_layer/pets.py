@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 from uuid import UUID, uuid4
 
+from petcare_contracts.events.clients import PetAdded, PetDetailsUpdated
+
 from clients.adapters import directory
 from clients.adapters.directory import Pet
 from clients.service_layer.clients import check_can_see
 from clients.service_layer.commands import AddPet, UpdatePet
 from clients.service_layer.context import Context
-from petcare_contracts.events.clients import PetAdded, PetDetailsUpdated
 
 
 async def list_pets(ctx: Context, client_id: UUID) -> list[Pet]:

@@ -7,6 +7,13 @@ from __future__ import annotations
 from typing import Literal
 from urllib.parse import urlencode
 
+from petcare_contracts.events.clients import (
+    ActivationEmailRequested,
+    PasswordResetRequested,
+    PortalInstructionsRequested,
+)
+from petcare_kit.identity import Identity, Role
+
 from clients.adapters import accounts, directory
 from clients.adapters.credentials import hash_password, new_secret_token
 from clients.domain.accounts import TOKEN_LIFETIME, TokenPurpose, check_password_policy, check_token_usable
@@ -14,12 +21,6 @@ from clients.domain.clients import Client
 from clients.domain.errors import ClientIsInactive, NoEmailOnFile
 from clients.service_layer.commands import RequestFromPortal, SetPasswordWithToken
 from clients.service_layer.context import Context
-from petcare_contracts.events.clients import (
-    ActivationEmailRequested,
-    PasswordResetRequested,
-    PortalInstructionsRequested,
-)
-from petcare_kit.identity import Identity, Role
 
 
 def _link(ctx: Context, page: str, **params: str) -> str:

@@ -5,6 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 from uuid import UUID, uuid4
 
+from petcare_contracts.events.clients import StaffAdded, StaffDeactivated, StaffDetailsUpdated, StaffReactivated
+from petcare_contracts.events.common import Contact
+from petcare_kit.errors import Conflict
+from petcare_kit.identity import Role
+
 from clients.adapters import accounts, directory
 from clients.adapters.credentials import hash_password
 from clients.adapters.directory import StaffMember
@@ -13,10 +18,6 @@ from clients.domain.contact import normalise_phone
 from clients.domain.errors import AdminOnly, EmailAlreadyUsed
 from clients.service_layer.commands import AddStaff, UpdateStaff
 from clients.service_layer.context import Context
-from petcare_contracts.events.clients import StaffAdded, StaffDeactivated, StaffDetailsUpdated, StaffReactivated
-from petcare_contracts.events.common import Contact
-from petcare_kit.errors import Conflict
-from petcare_kit.identity import Role
 
 
 def _contact(member: StaffMember) -> Contact:
@@ -58,7 +59,8 @@ async def update_staff(ctx: Context, staff_id: UUID, command: UpdateStaff) -> St
     if "phones" in changes:
         changes["phones"] = [normalise_phone(p.label, p.number) for p in command.phones or []]
     after = replace(before, **changes)
-    changed = [name for name in ("role", "first_name", "last_name", "phones") if getattr(before, name) != getattr(after, name)]
+    changed = [name for name in ("role", "first_name", "last_name", "phones")
+               if getattr(before, name) != getattr(after, name)]
     if not changed:
         return before
     await directory.save_staff(ctx.session, after)

@@ -93,7 +93,8 @@ async def on_text_delivered(uow: UnitOfWork, envelope: Envelope, event: texting.
 @events.on(texting.TextFailed)
 async def on_text_failed(uow: UnitOfWork, envelope: Envelope, event: texting.TextFailed) -> None:
     await deliveries_repo.set_text_state(uow.session, event.delivery_id, "failed",
-                                         f"{event.reason} (Twilio {event.error_code})" if event.error_code else event.reason)
+                                         f"{event.reason} (Twilio {event.error_code})" if event.error_code
+                                         else event.reason)
 
 
 @events.on(texting.TextNotSent)

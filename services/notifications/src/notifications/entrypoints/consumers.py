@@ -9,7 +9,7 @@ from petcare_contracts.events import billing, clients, scheduling, texting
 from petcare_kit.consumer import EventRouter
 from petcare_kit.unit_of_work import UnitOfWork
 
-from notifications.adapters import deliveries_repo, preferences_repo, read_models
+from notifications.adapters import preferences_repo, read_models
 from notifications.domain.recipients import pick_mobile
 from notifications.domain.triggers import Trigger
 from notifications.service_layer import feed
@@ -166,7 +166,8 @@ async def on_text_received(uow: UnitOfWork, envelope: Envelope, event: texting.T
 
 
 @events.on(texting.UnassignedTextAssigned)
-async def on_unassigned_text_assigned(uow: UnitOfWork, envelope: Envelope, event: texting.UnassignedTextAssigned) -> None:
+async def on_unassigned_text_assigned(uow: UnitOfWork, envelope: Envelope,
+                                      event: texting.UnassignedTextAssigned) -> None:
     await feed.post_from_event(uow, envelope, person_id=event.person_id, author=event.person_kind,
                                author_id=event.person_id, text=event.body, image_urls=event.media_urls,
                                source="text_assigned")

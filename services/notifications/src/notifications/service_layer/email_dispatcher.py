@@ -17,6 +17,8 @@ import logging
 from datetime import timedelta
 from uuid import UUID
 
+from petcare_contracts.events.notifications import EmailFailed, EmailSent
+from petcare_kit.unit_of_work import UnitOfWork
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -29,8 +31,6 @@ from notifications.adapters.sendgrid_sender import (
 from notifications.adapters.tables import deliveries
 from notifications.config import NotificationsSettings
 from notifications.domain.emails import OutgoingEmail
-from petcare_contracts.events.notifications import EmailFailed, EmailSent
-from petcare_kit.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 BATCH = 20
@@ -106,7 +106,8 @@ class EmailDispatcher:
 
     async def _retry_later(self, delivery_id: UUID, error: str, *, check_first: bool) -> None:
         async with UnitOfWork(self.sessions) as uow:
-            attempts = await uow.session.scalar(select(deliveries.c.email_attempts).where(deliveries.c.id == delivery_id))
+            attempts = await uow.session.scalar(
+                select(deliveries.c.email_attempts).where(deliveries.c.id == delivery_id))
             if attempts is not None and attempts >= self.settings.email_max_attempts:
                 await uow.rollback()
                 await self._record(delivery_id, "failed", error=f"gave up after {attempts} attempts: {error}")

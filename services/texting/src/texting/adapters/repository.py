@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from petcare_kit.errors import NotFound
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from petcare_kit.errors import NotFound
 from texting.adapters.tables import companies, opt_outs, people, texts, unassigned
 from texting.domain.availability import CompanyTexting
 from texting.domain.numbers import normalise

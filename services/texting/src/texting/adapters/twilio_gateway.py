@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from petcare_kit.providers.twilio import make_twilio_client
 from twilio.base.exceptions import TwilioException, TwilioRestException
 
-from petcare_kit.providers.twilio import make_twilio_client
 from texting.config import TextingSettings
 from texting.domain.registration import RegistrationForm
 
@@ -42,7 +42,8 @@ class TwilioGateway:
         self.client = make_twilio_client(settings.twilio_account_sid, settings.twilio_auth_token,
                                          settings.twilio_api_base)
 
-    def search_numbers(self, *, area_code: str | None, contains: str | None, country: str = "US") -> list[AvailableNumber]:
+    def search_numbers(self, *, area_code: str | None, contains: str | None,
+                       country: str = "US") -> list[AvailableNumber]:
         kwargs = {"sms_enabled": True, "mms_enabled": True, "limit": 20}
         if area_code:
             kwargs["area_code"] = int(area_code)

@@ -7,9 +7,8 @@ import re
 from typing import Literal
 
 import phonenumbers
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, HttpUrl, model_validator
-
 from petcare_kit.errors import InvalidInput
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, HttpUrl, model_validator
 
 
 class RegistrationAddress(BaseModel):

@@ -8,6 +8,7 @@ from petcare_contracts.events import billing, clients
 from petcare_contracts.events.texting import SendTextRequested
 from petcare_kit.consumer import EventRouter
 from petcare_kit.unit_of_work import UnitOfWork
+
 from texting.adapters import repository
 from texting.service_layer import availability, sending
 

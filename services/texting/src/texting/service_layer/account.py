@@ -12,6 +12,7 @@ from petcare_contracts.events.texting import NumberProvisioned, NumberReleased
 from petcare_kit.errors import Conflict, InvalidInput
 from petcare_kit.identity import Identity
 from petcare_kit.unit_of_work import UnitOfWork
+
 from texting.adapters import repository
 from texting.adapters.twilio_gateway import TwilioGateway, TwilioRejected
 from texting.domain.availability import check_can_turn_on
@@ -82,7 +83,8 @@ async def register(uow: UnitOfWork, twilio: TwilioGateway, company_id: UUID, for
     company = await repository.company(uow.session, company_id, for_update=True)
     if company.brand_sid and company.registration_status not in ("FAILED",):
         raise Conflict("A registration was already submitted.", code="registration_already_submitted")
-    brand_sid, status = await asyncio.to_thread(twilio.register_brand, form, company_name=company.name or form.business_name)
+    brand_sid, status = await asyncio.to_thread(twilio.register_brand, form,
+                                                company_name=company.name or form.business_name)
     await repository.update_company(uow.session, company_id, registration=form.stored(), brand_sid=brand_sid,
                                     registration_status=status, registration_failure=None)
     await publish_if_changed(uow, company_id)

@@ -6,6 +6,7 @@ from uuid import UUID
 
 from petcare_contracts.events.texting import TextingAvailabilityChanged
 from petcare_kit.unit_of_work import UnitOfWork
+
 from texting.adapters import repository
 from texting.domain.availability import blockers
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from uuid import uuid4
 
-from sqlalchemy import func
-
 from petcare_contracts import Envelope
 from petcare_contracts.events.texting import SendTextRequested, TextNotSent
 from petcare_kit.unit_of_work import UnitOfWork
+from sqlalchemy import func
+
 from texting.adapters import repository
 from texting.domain.availability import blockers, plan_blockers
 from texting.domain.numbers import check_number

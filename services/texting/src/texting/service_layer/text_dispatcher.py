@@ -15,11 +15,11 @@ import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from petcare_contracts.events.texting import OptOutChanged, TextFailed, TextSent
+from petcare_kit.unit_of_work import UnitOfWork
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from petcare_contracts.events.texting import OptOutChanged, TextFailed, TextSent
-from petcare_kit.unit_of_work import UnitOfWork
 from texting.adapters import repository
 from texting.adapters.tables import texts
 from texting.adapters.twilio_gateway import OPTED_OUT, TwilioGateway, TwilioRejected, TwilioUnavailable
@@ -112,5 +112,6 @@ class TextDispatcher:
 
     async def _update(self, text_id: Any, **values: Any) -> None:
         async with UnitOfWork(self.sessions) as uow:
-            await uow.session.execute(update(texts).where(texts.c.id == text_id).values(**values, updated_at=func.now()))
+            await uow.session.execute(
+                update(texts).where(texts.c.id == text_id).values(**values, updated_at=func.now()))
             await uow.commit()

@@ -9,12 +9,12 @@ import logging
 from datetime import UTC, datetime
 from uuid import UUID
 
+from petcare_contracts.events.texting import UsageMonthClosed
+from petcare_kit.unit_of_work import UnitOfWork
 from sqlalchemy import and_, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from petcare_contracts.events.texting import UsageMonthClosed
-from petcare_kit.unit_of_work import UnitOfWork
 from texting.adapters.tables import texts, usage_months
 
 log = logging.getLogger(__name__)

@@ -6,8 +6,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from uuid import UUID, uuid4
 
-from sqlalchemy import func, select, update
-
 from petcare_contracts.events.texting import (
     OptOutChanged,
     TextDelivered,
@@ -17,6 +15,8 @@ from petcare_contracts.events.texting import (
     UsageRecorded,
 )
 from petcare_kit.unit_of_work import UnitOfWork
+from sqlalchemy import func, select, update
+
 from texting.adapters import repository
 from texting.adapters.tables import texts
 from texting.domain.keywords import classify
@@ -65,7 +65,8 @@ async def inbound(uow: UnitOfWork, form: dict[str, str]) -> None:
     text_id, now, company_id = uuid4(), datetime.now(UTC), company.company_id
     person = await repository.match_sender(uow.session, company_id, sender, company.mobile_field)
     recorded = await repository.add_text(
-        uow.session, id=text_id, company_id=company_id, direction="inbound", person_id=person.person_id if person else None,
+        uow.session, id=text_id, company_id=company_id, direction="inbound",
+        person_id=person.person_id if person else None,
         person_kind=person.kind if person else None, number=sender, company_number=company.number, body=body,
         media_urls=media, segments=segment_count(body) if body else 1, status="received", twilio_sid=form["MessageSid"])
     if not recorded:

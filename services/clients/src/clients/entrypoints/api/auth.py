@@ -5,13 +5,13 @@ from __future__ import annotations
 from uuid import UUID
 
 from fastapi import APIRouter, Query
+from petcare_kit.identity import PUBLIC, Role, allow
 
 from clients.domain.accounts import TokenPurpose
 from clients.entrypoints.api.deps import AnonymousContextDep
 from clients.entrypoints.api.schemas import Accepted, CompanyView, SignedUpView, TokensView
 from clients.service_layer import company, portal, sessions
 from clients.service_layer.commands import Refresh, RequestFromPortal, SetPasswordWithToken, SignIn, SignUp
-from petcare_kit.identity import PUBLIC, Role, allow
 
 router = APIRouter(tags=["sign-in and portal accounts"])
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from uuid import UUID
 
 from fastapi import APIRouter, Query
+from petcare_kit.errors import Forbidden
+from petcare_kit.identity import MANAGERS, PEOPLE, STAFF_ROLES, Role, allow
 
 from clients.adapters import directory
 from clients.domain.clients import refuse_deletion
@@ -12,8 +14,6 @@ from clients.entrypoints.api.deps import ContextDep
 from clients.entrypoints.api.schemas import Accepted, ClientView, PetView
 from clients.service_layer import clients, pets, portal
 from clients.service_layer.commands import AddClient, AddPet, DeactivateClient, UpdateClient, UpdatePet
-from petcare_kit.errors import Forbidden
-from petcare_kit.identity import MANAGERS, PEOPLE, STAFF_ROLES, Role, allow
 
 router = APIRouter(tags=["clients"])
 CLIENT_OR_MANAGERS = (*MANAGERS, Role.CLIENT)

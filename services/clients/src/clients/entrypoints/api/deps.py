@@ -6,10 +6,10 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
-
-from clients.service_layer.context import Context
 from petcare_kit.app import UnitOfWorkDep
 from petcare_kit.identity import Identity, IdentityDep, Role
+
+from clients.service_layer.context import Context
 
 
 async def _context(request: Request, uow: UnitOfWorkDep, identity: IdentityDep) -> AsyncIterator[Context]:

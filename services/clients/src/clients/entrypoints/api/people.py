@@ -5,13 +5,13 @@ from __future__ import annotations
 from uuid import UUID
 
 from fastapi import APIRouter
+from petcare_kit.identity import MANAGERS, PEOPLE, STAFF_ROLES, Role, allow
 
 from clients.adapters import directory
 from clients.entrypoints.api.deps import ContextDep
 from clients.entrypoints.api.schemas import ClientView, CompanyView, StaffView
 from clients.service_layer import company, staff
 from clients.service_layer.commands import AddStaff, ChangeCompanySettings, UpdateStaff
-from petcare_kit.identity import MANAGERS, PEOPLE, STAFF_ROLES, Role, allow
 
 router = APIRouter()
 

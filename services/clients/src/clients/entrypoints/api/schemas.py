@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
+from petcare_contracts.events.common import Address, Phone
 from pydantic import BaseModel
 
 from clients.adapters.directory import Pet, StaffMember
 from clients.domain.clients import Client
 from clients.domain.company import Company
-from petcare_contracts.events.common import Address, Phone
 
 
 class ClientView(BaseModel):

@@ -7,14 +7,14 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Query
+from petcare_kit.app import UnitOfWorkDep
+from petcare_kit.errors import NotFound
+from petcare_kit.identity import PEOPLE, Identity, IdentityDep, Role, allow
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from notifications.adapters import feeds, read_models
 from notifications.domain.preferences import DefaultDelivery, DeliveryOverride
 from notifications.service_layer import feed
-from petcare_kit.app import UnitOfWorkDep
-from petcare_kit.errors import NotFound
-from petcare_kit.identity import PEOPLE, Identity, IdentityDep, Role, allow
 
 router = APIRouter(tags=["conversation feeds"])
 

@@ -6,15 +6,15 @@ from typing import Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Request
+from petcare_kit.app import UnitOfWorkDep
+from petcare_kit.errors import Forbidden, NotFound
+from petcare_kit.identity import MANAGERS, PEOPLE, STAFF_ROLES, IdentityDep, Role, allow
 from pydantic import BaseModel, ConfigDict
 
 from notifications.adapters import deliveries_repo, preferences_repo, read_models
 from notifications.domain.preferences import DefaultDelivery
 from notifications.domain.switches import Switch
 from notifications.entrypoints.api.feeds import check_own_feed
-from petcare_kit.app import UnitOfWorkDep
-from petcare_kit.errors import Forbidden, NotFound
-from petcare_kit.identity import MANAGERS, PEOPLE, STAFF_ROLES, IdentityDep, Role, allow
 
 router = APIRouter(tags=["delivery settings"])
 

@@ -7,11 +7,11 @@ import asyncio
 from typing import Literal
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel, ConfigDict, Field
-
 from petcare_kit.app import UnitOfWorkDep
 from petcare_kit.errors import InvalidInput
 from petcare_kit.identity import MANAGERS, IdentityDep, Role, allow
+from pydantic import BaseModel, ConfigDict, Field
+
 from texting.adapters import repository
 from texting.adapters.twilio_gateway import TwilioRejected
 from texting.domain.availability import blockers
@@ -81,7 +81,8 @@ async def turn_off(identity: IdentityDep, uow: UnitOfWorkDep) -> dict:
 
 @router.get("/numbers/available", **allow(*MANAGERS))
 async def search_numbers(request: Request, identity: IdentityDep, area_code: str | None = Query(None, max_length=3),
-                         contains: str | None = Query(None, max_length=16), country: Literal["US", "CA"] = "US") -> list:
+                         contains: str | None = Query(None, max_length=16),
+                         country: Literal["US", "CA"] = "US") -> list:
     """R-TEXT-2: local numbers by area code or by digits they should contain (* one, % several)."""
     if not area_code and not contains:
         raise InvalidInput("Give an area code or digits the number should contain.", code="search_needs_a_filter")

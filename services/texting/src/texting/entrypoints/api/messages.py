@@ -7,13 +7,13 @@ from typing import Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, ConfigDict
-from sqlalchemy import func, select
-
 from petcare_contracts.events.texting import UnassignedTextAssigned
 from petcare_kit.app import UnitOfWorkDep
 from petcare_kit.errors import Conflict
 from petcare_kit.identity import MANAGERS, STAFF_ROLES, IdentityDep, allow
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import func, select
+
 from texting.adapters import repository
 from texting.adapters.tables import texts, unassigned
 from texting.domain.numbers import check_number

@@ -4,11 +4,11 @@ missing or wrong X-Twilio-Signature is refused with 403 and stores nothing."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
-
 from petcare_kit.app import UnitOfWorkDep
 from petcare_kit.errors import Forbidden
 from petcare_kit.identity import PUBLIC, allow
 from petcare_kit.providers.twilio import is_valid_twilio_signature
+
 from texting.service_layer import webhooks
 
 router = APIRouter(tags=["Twilio webhooks"])
