@@ -10,6 +10,7 @@ Sections (each figure: median, min, max and every run):
 - baselines: raw aiokafka and confluent-kafka produce/consume rates, 1 and 8 partitions;
 - outbox: committed outbox rows → OutboxRelay (own process) → on the topic; backlog and concurrent;
 - consumer: pre-produced envelopes → kitdemo reader process (FastStream + BatchConsumer) → rows;
+- gateway: GET /me straight to clients (the baseline) vs through the gateway (token, session check);
 - memory_mb: broker, PostgreSQL, the kitdemo writer and reader at rest;
 - ratios and targets; what_if: prototypes of suggested kit changes (bench/whatif.py).
 """
@@ -73,7 +74,7 @@ async def _postgres_version(infra: Infra) -> str:
 
 
 async def _benchmarks(infra: Infra, args: argparse.Namespace) -> dict:
-    from bench import baselines, consumer_bench, memory, outbox_bench
+    from bench import baselines, consumer_bench, gateway_bench, memory, outbox_bench
     from bench.common import summary
 
     reps = args.repetitions
@@ -95,6 +96,8 @@ async def _benchmarks(infra: Infra, args: argparse.Namespace) -> dict:
     doc["consumer"] = await consumer_bench.run(infra, count=5_000 if quick else 20_000, repetitions=reps,
                                                handle_batch_count=2_000 if quick else 10_000,
                                                profile_dir=profile_dir)
+    log("gateway: an authenticated read straight to clients vs through the gateway (token, session check)")
+    doc["gateway"] = await gateway_bench.run(infra, count=500 if quick else 3_000, repetitions=reps)
     log("memory: kitdemo writer and reader at rest")
     at_rest = await memory.services_at_rest(infra, idle_seconds=2 if quick else 5)
     memory_mb.update({

@@ -1,0 +1,95 @@
+"""What the gateway costs a request: the same authenticated read (GET /me) straight to the clients
+service with the identity header the gateway would send (the baseline), and through the gateway,
+which verifies the token, asks clients whether the session still holds (no cache: a deactivated
+client is refused at once on every replica), checks roles and proxies. Also the session check
+alone, and the memory of both services at rest. Same machine, same run, same HTTP client."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from uuid import UUID
+
+import httpx
+import jwt
+from suite.suite_harness import INTERNAL_AUTH_SECRET, TOKEN_SIGNING_SECRET, Suite
+
+from bench.common import Infra, log, summary
+from bench.memory import process_memory_mb
+from petcare_kit.identity import Identity, Role, sign_identity
+
+CONCURRENCY = 16
+
+
+async def _load(url: str, headers_for, count: int) -> tuple[float, list[float]]:  # type: ignore[no-untyped-def]
+    """`count` GETs, CONCURRENCY at a time: (requests/s, latencies in ms)."""
+    latencies: list[float] = []
+    queue = iter(range(count))
+    limits = httpx.Limits(max_connections=CONCURRENCY, max_keepalive_connections=CONCURRENCY)
+    async with httpx.AsyncClient(timeout=30, limits=limits) as http:
+        async def worker() -> None:
+            for _ in queue:
+                started = time.perf_counter()
+                response = await http.get(url, headers=headers_for())
+                latencies.append((time.perf_counter() - started) * 1000)
+                response.raise_for_status()
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
+        elapsed = time.perf_counter() - started
+    return count / elapsed, latencies
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(share * len(ordered)))], 2)
+
+
+async def run(infra: Infra, *, count: int, repetitions: int) -> dict:
+    assert infra.processes is not None
+    suite = Suite(infra.processes, infra.bootstrap_servers, infra.admin_url)
+    clients = await suite.start("clients", process_name="bench-clients", LOG_LEVEL="WARNING")
+    gateway = await suite.start_gateway(process_name="bench-gateway", LOG_LEVEL="WARNING",
+                                        GATEWAY_SERVICES=f'{{"clients": "{clients}"}}')
+    try:
+        async with httpx.AsyncClient(timeout=30) as http:
+            signup = (await http.post(f"{gateway}/api/clients/signup", json={
+                "company_name": "Bench Paws", "admin": {"first_name": "B", "last_name": "Admin",
+                                                        "email": "admin@benchpaws.com", "password": "a bench password"}})).json()
+        token = signup["tokens"]["access_token"]
+        claims = jwt.decode(token, TOKEN_SIGNING_SECRET, algorithms=["HS256"], options={"verify_exp": False})
+        admin = Identity(Role.ADMIN, person_id=UUID(claims["sub"]), company_id=UUID(claims["cid"]))
+        check_path = f"/internal/sessions/{claims['sub']}"
+
+        variants = {
+            "direct_to_clients": (f"{clients}/me", lambda: sign_identity(
+                admin, secret=INTERNAL_AUTH_SECRET, method="GET", path="/me")),
+            "session_check_alone": (f"{clients}{check_path}?version={claims['sv']}", lambda: sign_identity(
+                Identity(Role.INTERNAL), secret=INTERNAL_AUTH_SECRET, method="GET", path=check_path)),
+            "through_gateway": (f"{gateway}/api/clients/me", lambda: {"authorization": f"Bearer {token}"}),
+        }
+        results: dict = {}
+        for name, (url, headers_for) in variants.items():
+            await _load(url, headers_for, min(200, count))  # warm up connections and caches
+            rates, p50s, p95s = [], [], []
+            for run_no in range(repetitions):
+                rate, latencies = await _load(url, headers_for, count)
+                rates.append(rate)
+                p50s.append(_percentile(latencies, 0.5))
+                p95s.append(_percentile(latencies, 0.95))
+                log(f"gateway bench {name} run {run_no + 1}: {rate:,.0f} req/s, p50 {p50s[-1]} ms")
+            results[name] = {"requests_per_s": summary(rates), "latency_ms_p50": summary(p50s, 2),
+                             "latency_ms_p95": summary(p95s, 2)}
+        direct = results["direct_to_clients"]["latency_ms_p50"]["median"]
+        through = results["through_gateway"]["latency_ms_p50"]["median"]
+        results["gateway_added_latency_ms_p50"] = round(through - direct, 2)
+        results["concurrency"] = CONCURRENCY
+        results["requests_per_run"] = count
+        results["memory_mb_after_load"] = {
+            "clients": process_memory_mb(infra.processes["bench-clients"].pid),
+            "gateway": process_memory_mb(infra.processes["bench-gateway"].pid)}
+        results["note"] = "the client is a Python process on the same 2 cores: compare variants, not absolutes"
+        return results
+    finally:
+        for name in ("bench-gateway", "bench-clients"):
+            infra.processes.stop(name)
