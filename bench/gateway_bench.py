@@ -12,11 +12,11 @@ from uuid import UUID
 
 import httpx
 import jwt
+from petcare_kit.identity import Identity, Role, sign_identity
 from suite.suite_harness import INTERNAL_AUTH_SECRET, TOKEN_SIGNING_SECRET, Suite
 
 from bench.common import Infra, log, summary
 from bench.memory import process_memory_mb
-from petcare_kit.identity import Identity, Role, sign_identity
 
 CONCURRENCY = 16
 
@@ -53,9 +53,10 @@ async def run(infra: Infra, *, count: int, repetitions: int) -> dict:
                                         GATEWAY_SERVICES=f'{{"clients": "{clients}"}}')
     try:
         async with httpx.AsyncClient(timeout=30) as http:
-            signup = (await http.post(f"{gateway}/api/clients/signup", json={
-                "company_name": "Bench Paws", "admin": {"first_name": "B", "last_name": "Admin",
-                                                        "email": "admin@benchpaws.com", "password": "a bench password"}})).json()
+            admin_in = {"first_name": "B", "last_name": "Admin", "email": "admin@benchpaws.com",
+                        "password": "a bench password"}
+            signup = (await http.post(f"{gateway}/api/clients/signup",
+                                      json={"company_name": "Bench Paws", "admin": admin_in})).json()
         token = signup["tokens"]["access_token"]
         claims = jwt.decode(token, TOKEN_SIGNING_SECRET, algorithms=["HS256"], options={"verify_exp": False})
         admin = Identity(Role.ADMIN, person_id=UUID(claims["sub"]), company_id=UUID(claims["cid"]))
