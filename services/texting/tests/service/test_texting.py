@@ -262,3 +262,23 @@ async def test_r_text_12_twilio_21610_records_the_opt_out_we_missed(service, com
     assert failed["data"]["error_code"] == 21610
     assert [e["data"] for e in events if e["type"] == "texting.opt_out.changed"] == [
         {"number": CLIENT_MOBILE, "opted_out": True, "keyword": "STOP"}]
+
+
+async def test_r_text_8_a_sender_is_matched_by_any_of_their_numbers_clients_first(service, company):
+    """The index of numbers covers phones and custom fields; a phone shared by a client and a staff
+    member belongs to the client."""
+    from petcare_contracts.events.clients import ClientDetailsUpdated, StaffDetailsUpdated
+    from petcare_contracts.events.common import Contact, Phone
+
+    shared = "+12125550133"
+    await service.feed(StaffDetailsUpdated(staff_id=company.admin_id, role="admin", changed_fields=["phones"],
+                                           contact=Contact(first_name="Olive", last_name="Owner", emails=[],
+                                                           phones=[Phone(label="home", number=shared)])), company.id)
+    await service.feed(ClientDetailsUpdated(client_id=company.client_id, changed_fields=["custom_fields"],
+                                            contact=Contact(first_name="Ada", last_name="Lovelace", emails=[],
+                                                            phones=[], custom_fields={"Cell": "(212) 555-0133"})),
+                       company.id)
+    await service.sandbox_post("/sandbox/inbound", json={"from": shared, "to": company.number, "body": "whose?"})
+    await service.forward_webhooks(at_least=1)
+    [received] = [e for e in await service.events() if e["type"] == "texting.text.received"]
+    assert received["data"]["person_id"] == str(company.client_id)

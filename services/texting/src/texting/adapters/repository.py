@@ -41,9 +41,16 @@ async def company_by_number(session: AsyncSession, number: str) -> Any | None:
 async def upsert_person(session: AsyncSession, *, person_id: UUID, company_id: UUID, kind: str, name: str,
                         phones: list[dict], custom_fields: dict[str, str], active: bool = True) -> None:
     values = {"company_id": company_id, "kind": kind, "name": name, "phones": phones, "custom_fields": custom_fields,
-              "active": active}
+              "active": active, "numbers": _numbers(phones, custom_fields)}
     await session.execute(insert(people).values(person_id=person_id, **values)
                           .on_conflict_do_update(index_elements=["person_id"], set_=values))
+
+
+def _numbers(phones: list[dict], custom_fields: dict[str, str]) -> list[str]:
+    """Every number a text from this person could come from: their phones and any custom field
+    holding a number (the company may name one as the mobile field, R-TEXT-4, at any time)."""
+    raw = [p.get("e164") or p.get("number") for p in phones] + list(custom_fields.values())
+    return sorted({number for number in (normalise(r) for r in raw if r) if number})
 
 
 async def set_person_active(session: AsyncSession, person_id: UUID, active: bool) -> None:
@@ -65,18 +72,13 @@ async def list_people(session: AsyncSession, company_id: UUID, kind: str | None)
     return list(await session.execute(query.order_by(people.c.name)))
 
 
-async def match_sender(session: AsyncSession, company_id: UUID, number: str, mobile_field: str | None) -> Any | None:
-    """R-TEXT-8: the active client or staff member whose number (any phone, or the mobile custom
-    field) is this one, normalised. Clients first: a shared household phone belongs to the client."""
-    matches = []
-    for row in await list_people(session, company_id, None):
-        candidates = [p.get("e164") or p.get("number") for p in row.phones]
-        if mobile_field and row.custom_fields.get(mobile_field):
-            candidates.append(row.custom_fields[mobile_field])
-        if row.active and number in {normalise(c) for c in candidates if c}:
-            matches.append(row)
-    matches.sort(key=lambda row: row.kind != "client")
-    return matches[0] if matches else None
+async def match_sender(session: AsyncSession, company_id: UUID, number: str) -> Any | None:
+    """R-TEXT-8: the active client or staff member with this number (normalised). Clients first: a
+    shared household phone belongs to the client."""
+    rows = (await session.execute(select(people).where(
+        people.c.company_id == company_id, people.c.active.is_(True), people.c.numbers.contains([number]))
+        .order_by((people.c.kind != "client"), people.c.name))).all()
+    return rows[0] if rows else None
 
 
 async def set_opted_out(session: AsyncSession, company_id: UUID, number: str, opted_out: bool) -> None:

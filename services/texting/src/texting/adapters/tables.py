@@ -16,7 +16,7 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
 metadata = MetaData()
 
@@ -53,6 +53,9 @@ people = Table(
     Column("phones", JSONB, nullable=False),
     Column("custom_fields", JSONB, nullable=False),
     Column("active", Boolean, nullable=False),
+    Column("numbers", ARRAY(Text), nullable=False, server_default="{}",
+           comment="every number of the person, E.164: phones and custom fields that hold one"),
+    Index("people_numbers", "numbers", postgresql_using="gin"),
 )
 
 texts = Table(

@@ -63,7 +63,7 @@ async def inbound(uow: UnitOfWork, form: dict[str, str]) -> None:
     body = form.get("Body", "")
     media = [form[f"MediaUrl{i}"] for i in range(int(form.get("NumMedia", "0") or 0)) if f"MediaUrl{i}" in form]
     text_id, now, company_id = uuid4(), datetime.now(UTC), company.company_id
-    person = await repository.match_sender(uow.session, company_id, sender, company.mobile_field)
+    person = await repository.match_sender(uow.session, company_id, sender)
     recorded = await repository.add_text(
         uow.session, id=text_id, company_id=company_id, direction="inbound",
         person_id=person.person_id if person else None,
