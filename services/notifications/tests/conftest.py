@@ -17,28 +17,18 @@ from notifications.bootstrap import create_app
 from notifications.config import NotificationsSettings
 from notifications.service_layer.email_dispatcher import EmailDispatcher
 from notifications.spec import SPEC
-from petcare_contracts import SYSTEM, Actor, EventPayload, envelope_headers, new_envelope
+from petcare_contracts import SYSTEM, Actor, EventPayload, new_envelope
 from petcare_contracts.events.clients import ClientAdded, CompanyRegistered, StaffAdded
 from petcare_contracts.events.common import Contact, Phone
 from petcare_kit.identity import Identity, Role, sign_identity
 from petcare_kit.migrations import upgrade_to_head
 from petcare_tools.sandboxes.background import serve_in_background
 from petcare_tools.sandboxes.sendgrid import create_app as create_sendgrid_sandbox
+from petcare_tools.testing.records import record_of
 from sqlalchemy import text
 
 SECRET = "test-internal-secret"
 
-
-@dataclass
-class Record:
-    """What aiokafka hands the consumer."""
-
-    topic: str
-    partition: int
-    offset: int
-    key: bytes | None
-    value: bytes | None
-    headers: list[tuple[str, bytes]]
 
 
 @dataclass
@@ -58,9 +48,7 @@ class NotificationsService:
         """Hand one event to the consumer exactly as Kafka would; returns its envelope."""
         envelope = envelope or new_envelope(payload, company_id=company_id, correlation_id="test", actor=actor)
         self.offset += 1
-        record = Record(payload.topic, 0, self.offset, payload.partition_key().encode(),
-                        raw if raw is not None else envelope.model_dump_json().encode(), envelope_headers(envelope))
-        await self.runtime.consumer.handle_batch([record])
+        await self.runtime.consumer.handle_batch([record_of(payload, envelope, offset=self.offset, value=raw)])
         return envelope
 
     async def send_emails(self) -> int:

@@ -13,7 +13,7 @@ from uuid import UUID, uuid4
 import httpx
 import pytest
 import pytest_asyncio
-from petcare_contracts import EventPayload, envelope_headers, new_envelope
+from petcare_contracts import EventPayload, new_envelope
 from petcare_contracts.events.billing import PlanChanged
 from petcare_contracts.events.clients import ClientAdded, CompanyRegistered, StaffAdded
 from petcare_contracts.events.common import Contact, Phone
@@ -22,6 +22,7 @@ from petcare_kit.migrations import upgrade_to_head
 from petcare_tools.sandboxes.background import serve_in_background
 from petcare_tools.sandboxes.twilio import create_app as create_twilio_sandbox
 from petcare_tools.sandboxes.webhook_receiver import WebhookReceiver
+from petcare_tools.testing.records import record_of
 from sqlalchemy import text
 from texting.bootstrap import create_app
 from texting.config import TextingSettings
@@ -32,15 +33,6 @@ SECRET = "test-internal-secret"
 AUTH_TOKEN = "sandbox-auth-token"
 ACCOUNT = "AC" + "1" * 32
 
-
-@dataclass
-class Record:
-    topic: str
-    partition: int
-    offset: int
-    key: bytes | None
-    value: bytes | None
-    headers: list[tuple[str, bytes]]
 
 
 @dataclass
@@ -60,9 +52,7 @@ class TextingService:
     async def feed(self, payload: EventPayload, company_id: UUID, envelope=None):  # type: ignore[no-untyped-def]
         envelope = envelope or new_envelope(payload, company_id=company_id, correlation_id="test")
         self.offset += 1
-        await self.runtime.consumer.handle_batch([Record(payload.topic, 0, self.offset, b"k",
-                                                         envelope.model_dump_json().encode(),
-                                                         envelope_headers(envelope))])
+        await self.runtime.consumer.handle_batch([record_of(payload, envelope, offset=self.offset)])
         return envelope
 
     async def dispatch(self) -> int:
