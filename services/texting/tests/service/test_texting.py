@@ -282,3 +282,27 @@ async def test_r_text_8_a_sender_is_matched_by_any_of_their_numbers_clients_firs
     await service.forward_webhooks(at_least=1)
     [received] = [e for e in await service.events() if e["type"] == "texting.text.received"]
     assert received["data"]["person_id"] == str(company.client_id)
+
+
+async def test_r_text_10_the_messages_log_filters_and_totals(service, company):
+    await approve_registration(service, company)
+    await service.feed(command(company, body="out one"), company.id)
+    await service.feed(command(company, body="to staff", to="+12125550100", kind="staff", person=company.admin_id),
+                       company.id)
+    await service.dispatch()
+    await service.forward_webhooks(at_least=4)  # sent and delivered, twice
+    await service.sandbox_post("/sandbox/inbound", json={"from": CLIENT_MOBILE, "to": company.number, "body": "in"})
+    await service.forward_webhooks(at_least=1)
+    admin = service.as_(company.admin)
+
+    everything = (await admin.request("GET", "/messages")).json()
+    assert [m["body"] for m in everything["messages"]][:1] == ["in"]  # newest first
+    assert everything["totals"] == {"sent": 2, "received": 1, "failed": 0, "used": 3}
+    inbound = (await admin.request("GET", "/messages?direction=inbound")).json()
+    assert [m["body"] for m in inbound["messages"]] == ["in"]
+    client_only = (await admin.request("GET", f"/messages?person_id={company.client_id}")).json()
+    assert sorted(m["body"] for m in client_only["messages"]) == ["in", "out one"]
+    delivered = (await admin.request("GET", "/messages?status=delivered")).json()
+    assert sorted(m["body"] for m in delivered["messages"]) == ["out one", "to staff"]
+    future = (await admin.request("GET", "/messages", params={"since": "2999-01-01T00:00:00Z"})).json()
+    assert future["messages"] == [] and future["totals"]["used"] == 0
