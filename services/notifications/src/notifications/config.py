@@ -17,3 +17,5 @@ class NotificationsSettings(ServiceSettings):
     email_sending_timeout_seconds: float = 60.0
     """A send not recorded after this long is checked with the provider before trying again."""
     email_poll_interval_seconds: float = 1.0
+    unknown_recipient_wait_seconds: float = 3600.0
+    """How long an event naming a person not known yet waits for them before it is dead-lettered."""

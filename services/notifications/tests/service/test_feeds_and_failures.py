@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 import httpx
 import pytest
-from petcare_contracts.events import scheduling, texting
-from petcare_contracts.events.clients import PortalInstructionsRequested
+from notifications.service_layer import waiting
+from petcare_contracts.events import billing, scheduling, texting
+from petcare_contracts.events.clients import ClientAdded, PortalInstructionsRequested
+from petcare_contracts.events.common import Contact
 from petcare_kit.identity import Identity, Role
+from petcare_kit.unit_of_work import UnitOfWork
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -87,13 +90,31 @@ async def test_bad_events_go_to_the_dead_letter_topic_with_a_reason_and_the_serv
     await service.feed(PortalInstructionsRequested(client_id=company.client_id, email="ada@example.com",
                                                    portal_url="http://p", login_email="ada@example.com"),
                        company.id, raw=b'{"type": "clients.portal.instructions_requested", "data": 1}')
+    # The malformed one at once; the one naming a stranger waits for them, then gives up with its reason.
+    assert [d["dlq-reason"].split(":")[0] for d in await dead_letters(service)] == ["malformed_message"]
+    async with UnitOfWork(service.runtime.sessions) as uow:
+        assert await waiting.dead_letter_expired(uow, timedelta(seconds=0)) == 1
     reasons = sorted(d["dlq-reason"].split(":")[0] for d in await dead_letters(service))
-    assert reasons == ["handler_failed", "malformed_message"]
+    assert reasons == ["malformed_message", "unknown_recipient"]
     assert any(str(stranger) in d["dlq-reason"] for d in await dead_letters(service))
     await service.feed(PortalInstructionsRequested(client_id=company.client_id, email="ada@example.com",
                                                    portal_url="http://p", login_email="ada@example.com"), company.id)
     await service.send_emails()
     assert len(await service.mailbox(to="ada@example.com")) == 1
+
+
+async def test_an_event_that_arrives_before_its_client_waits_and_is_delivered_once_they_appear(service, company):
+    """Topics are not ordered with each other: a payment can be consumed before the client it names."""
+    newcomer = uuid4()
+    await service.feed(billing.PaymentSucceeded(payment_id=uuid4(), invoice_id=uuid4(), client_id=newcomer,
+                                                amount_cents=2500, initiated_by="client"), company.id)
+    assert await dead_letters(service) == []
+    await service.feed(ClientAdded(client_id=newcomer, contact=Contact(
+        first_name="Nia", last_name="New", emails=["nia@example.com"], phones=[])), company.id)
+    await service.send_emails()
+    [receipt] = await service.mailbox(to="nia@example.com")
+    assert "$25.00" in str(receipt)
+    assert await service.sql("SELECT 1 FROM waiting_events") == []
 
 
 async def inject(service, **failure) -> None:

@@ -17,7 +17,21 @@ from notifications.domain.switches import CompanySwitches, Switch, TextingAvaila
 
 
 class UnknownRecipient(LookupError):
-    """An event names a person notifications has never heard of: it cannot be delivered (dead letter)."""
+    """An event names a person notifications has not heard of (yet: clients.events may be behind the
+    other topics). The event waits for them (`service_layer.waiting`), and is dead-lettered if they
+    never appear."""
+
+    def __init__(self, person_id: UUID, company_id: UUID | None) -> None:
+        super().__init__(f"no recipient {person_id} in company {company_id}")
+        self.person_id = person_id
+
+
+class UnknownCompany(UnknownRecipient):
+    """The company's own event (its name, for the emails) has not been consumed yet: wait for it too."""
+
+    def __init__(self, company_id: UUID) -> None:
+        LookupError.__init__(self, f"company {company_id} not known yet")
+        self.person_id = company_id
 
 
 @dataclass(frozen=True)
@@ -45,7 +59,7 @@ async def get_recipient(session: AsyncSession, company_id: UUID, person_id: UUID
     row = (await session.execute(select(recipients).where(
         recipients.c.company_id == company_id, recipients.c.person_id == person_id))).one_or_none()
     if row is None:
-        raise UnknownRecipient(f"no recipient {person_id} in company {company_id}")
+        raise UnknownRecipient(person_id, company_id)
     opted_out = set(await session.scalars(select(opt_outs.c.number).where(opt_outs.c.company_id == company_id)))
     return Recipient(row.person_id, row.kind, row.role, row.name, row.email, NumberFacts.of(row.mobile),
                      row.active, frozenset(opted_out))

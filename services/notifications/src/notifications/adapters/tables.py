@@ -117,3 +117,13 @@ deliveries = Table(
     Index("deliveries_email_due", "email_next_attempt_at",
           postgresql_where=text("email_state IN ('pending', 'sending')")),
 )
+
+waiting_events = Table(
+    "waiting_events", metadata,
+    Column("id", Uuid, primary_key=True, comment="the envelope id"),
+    Column("company_id", Uuid, nullable=False),
+    Column("person_id", Uuid, nullable=False, index=True, comment="the person (or company) not known yet"),
+    Column("topic", Text, nullable=False),
+    Column("envelope", Text, nullable=False, comment="the envelope as received (JSON)"),
+    _now("parked_at"),
+)

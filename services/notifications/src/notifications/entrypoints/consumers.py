@@ -6,16 +6,17 @@ from __future__ import annotations
 
 from petcare_contracts import Envelope
 from petcare_contracts.events import billing, clients, scheduling, texting
-from petcare_kit.consumer import EventRouter
 from petcare_kit.unit_of_work import UnitOfWork
 
 from notifications.adapters import preferences_repo, read_models
 from notifications.domain.recipients import pick_mobile
 from notifications.domain.triggers import Trigger
-from notifications.service_layer import feed
+from notifications.service_layer import feed, waiting
 from notifications.service_layer.deliver import deliver
+from notifications.service_layer.waiting import WaitingRouter
 
-events = EventRouter()
+events = WaitingRouter()
+"""Handlers whose event names a person not known yet park it until they are (service_layer.waiting)."""
 
 
 # ---- read models from clients.events ---------------------------------------------------------
@@ -23,6 +24,7 @@ events = EventRouter()
 @events.on(clients.CompanyRegistered)
 async def on_company_registered(uow: UnitOfWork, envelope: Envelope, event: clients.CompanyRegistered) -> None:
     await read_models.update_company(uow.session, event.company_id, name=event.name)
+    await waiting.replay_for(uow, event.company_id, events)
 
 
 @events.on(clients.CompanySettingsChanged)
@@ -30,6 +32,7 @@ async def on_company_settings_changed(uow: UnitOfWork, envelope: Envelope,
                                       event: clients.CompanySettingsChanged) -> None:
     await read_models.update_company(uow.session, event.company_id, name=event.name,
                                      notify_client_when_visit_starts=event.notify_client_when_visit_starts)
+    await waiting.replay_for(uow, event.company_id, events)
 
 
 async def _person(uow: UnitOfWork, envelope: Envelope, person_id, kind: str, role: str, contact,  # type: ignore[no-untyped-def]
@@ -40,6 +43,7 @@ async def _person(uow: UnitOfWork, envelope: Envelope, person_id, kind: str, rol
         name=f"{contact.first_name} {contact.last_name}".strip(), email=contact.emails[0] if contact.emails else None,
         mobile=pick_mobile([p.model_dump() for p in contact.phones], contact.custom_fields), active=active)
     await preferences_repo.ensure_preferences(uow.session, envelope.company_id, person_id, kind)
+    await waiting.replay_for(uow, person_id, events)
 
 
 @events.on(clients.ClientAdded)

@@ -39,6 +39,8 @@ async def deliver(
     recipient = await read_models.get_recipient(session, company_id, recipient_id)
     preferences = await preferences_repo.get_preferences(session, company_id, recipient_id)
     company = await read_models.company_state(session, company_id)
+    if not company.name:  # emails carry the business's name: wait for the company's own event
+        raise read_models.UnknownCompany(company_id)
     decision = decide(trigger, recipient, preferences, company.switches, company.texting, override)
     delivery_id = uuid4()
     email = None
