@@ -60,9 +60,12 @@ async def get_recipient(session: AsyncSession, company_id: UUID, person_id: UUID
         recipients.c.company_id == company_id, recipients.c.person_id == person_id))).one_or_none()
     if row is None:
         raise UnknownRecipient(person_id, company_id)
-    opted_out = set(await session.scalars(select(opt_outs.c.number).where(opt_outs.c.company_id == company_id)))
-    return Recipient(row.person_id, row.kind, row.role, row.name, row.email, NumberFacts.of(row.mobile),
-                     row.active, frozenset(opted_out))
+    mobile = NumberFacts.of(row.mobile)
+    # Only whether this person's own number opted out: one indexed lookup, not the company's list.
+    opted_out = mobile is not None and mobile.e164 is not None and bool(await session.scalar(
+        select(opt_outs.c.number).where(opt_outs.c.company_id == company_id, opt_outs.c.number == mobile.e164)))
+    return Recipient(row.person_id, row.kind, row.role, row.name, row.email, mobile, row.active,
+                     frozenset({mobile.e164}) if opted_out else frozenset())
 
 
 async def managers(session: AsyncSession, company_id: UUID) -> list[UUID]:
@@ -89,8 +92,11 @@ async def update_company(session: AsyncSession, company_id: UUID, **values: obje
 
 
 async def company_state(session: AsyncSession, company_id: UUID) -> CompanyState:
-    await ensure_company(session, company_id)
-    row = (await session.execute(select(companies).where(companies.c.company_id == company_id))).one()
+    query = select(companies).where(companies.c.company_id == company_id)
+    row = (await session.execute(query)).one_or_none()
+    if row is None:  # a read writes only the first time a company is seen
+        await ensure_company(session, company_id)
+        row = (await session.execute(query)).one()
     return CompanyState(
         name=row.name,
         switches=CompanySwitches(on=frozenset(Switch) - {Switch(s) for s in row.switches_off},
