@@ -81,6 +81,17 @@ def test_r_deliv_5_a_canadian_number_texts_and_a_uk_one_does_not():
     assert not uk.text.chosen and "outside the USA and Canada (GB)" in " ".join(uk.text.reasons)
 
 
+def test_r_deliv_5_us_territories_on_plus_one_are_the_usa_but_jamaica_is_not():
+    """Issue 9 item 10: a Puerto Rico mobile was refused as outside the USA and Canada (PR)."""
+    for number in ("+1 787 234 5678", "+1 340 642 1234", "+1 671 300 1234", "+1 684 733 1234", "+1 670 234 5678"):
+        decision = decide(Trigger.FEED_MESSAGE, client(number=number), prefs(DefaultDelivery.TEXT_ONLY), ALL_ON,
+                          AVAILABLE)
+        assert decision.text.chosen, number
+    jamaica = decide(Trigger.FEED_MESSAGE, client(number="+1 876 927 1234"), prefs(DefaultDelivery.TEXT_ONLY),
+                     ALL_ON, AVAILABLE)
+    assert not jamaica.text.chosen and "outside the USA and Canada (JM)" in " ".join(jamaica.text.reasons)
+
+
 def test_r_deliv_7_every_channel_carries_its_reasons():
     decision = decide(Trigger.FEED_MESSAGE, client(), prefs(), ALL_ON, AVAILABLE)
     assert all(choice.reasons for choice in decision.channels)

@@ -27,6 +27,16 @@ def test_r_text_11_a_caribbean_number_sharing_country_code_1_is_not_textable():
     assert validity.valid and validity.region == "JM" and not validity.textable
 
 
+@pytest.mark.parametrize(("written", "region"), [("+1 787 234 5678", "PR"), ("+1 340 642 1234", "VI"),
+                                                 ("+1 671 300 1234", "GU"), ("+1 684 733 1234", "AS"),
+                                                 ("+1 670 234 5678", "MP")])
+def test_r_deliv_5_a_us_territory_mobile_on_plus_one_is_the_usa_and_textable(written: str, region: str):
+    """Issue 9 item 10: a Puerto Rico mobile was refused as "outside the USA and Canada (PR)"."""
+    validity = check_number(written)
+    assert validity.valid and validity.textable and validity.reason is None
+    assert validity.region == region and validity.country == "US"
+
+
 def test_r_text_11_a_number_missing_its_area_code_is_invalid():
     validity = check_number("+1 555 0100")
     reason = "not a valid number: a local number without its area code"

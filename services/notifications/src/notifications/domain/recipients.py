@@ -1,5 +1,6 @@
 """What notifications knows of a person (a read model of clients.events) and whether a number can
-be texted (R-DELIV-5, R-TEXT-11)."""
+be texted (R-DELIV-5, R-TEXT-11). The number facts and the R-TEXT-4 mobile rule are decided once, in
+`petcare_kit.phone_numbers`; this module keeps the names notifications' code imports."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ from dataclasses import dataclass, field
 from typing import Literal
 from uuid import UUID
 
-import phonenumbers
+from petcare_kit import phone_numbers
+from petcare_kit.phone_numbers import TEXTABLE_COUNTRIES
 
-TEXTABLE_REGIONS = frozenset({"US", "CA"})
-"""R-DELIV-5: only numbers of the USA and Canada are ever texted."""
+TEXTABLE_REGIONS = TEXTABLE_COUNTRIES
+"""R-DELIV-5: only numbers of the USA (with its +1 territories) and Canada are ever texted."""
 
 
 @dataclass(frozen=True)
@@ -23,19 +25,16 @@ class NumberFacts:
 
     @classmethod
     def of(cls, number: str | None) -> NumberFacts | None:
+        """The facts of `number` as typed (None when there is no number); see `petcare_kit.phone_numbers.check`."""
         if not number:
             return None
-        try:
-            parsed = phonenumbers.parse(number, "US")
-        except phonenumbers.NumberParseException:
-            return cls(e164=None, valid=False, region=None)
-        valid = phonenumbers.is_valid_number(parsed)
-        e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164) if valid else None
-        return cls(e164=e164, valid=valid, region=phonenumbers.region_code_for_number(parsed) if valid else None)
+        facts = phone_numbers.check(number)
+        return cls(e164=facts.e164, valid=facts.valid, region=facts.region)
 
     @property
     def in_usa_or_canada(self) -> bool:
-        return self.region in TEXTABLE_REGIONS
+        """R-DELIV-5: the USA (its +1 territories included: PR, VI, GU, AS, MP) or Canada."""
+        return phone_numbers.textable_region(self.region)
 
 
 @dataclass(frozen=True)
@@ -61,10 +60,5 @@ class Recipient:
 
 def pick_mobile(phones: list[dict], custom_fields: dict[str, str], mobile_field: str | None = None) -> str | None:
     """The number to text: the custom field the company named as the mobile one (R-TEXT-4) when it
-    holds something, else the first phone labelled mobile."""
-    if mobile_field and custom_fields.get(mobile_field, "").strip():
-        return custom_fields[mobile_field].strip()
-    for phone in phones:
-        if phone.get("label") == "mobile":
-            return phone.get("e164") or phone.get("number")
-    return None
+    holds something, else the first phone labelled mobile; see `petcare_kit.phone_numbers.mobile_number`."""
+    return phone_numbers.mobile_number(phones, custom_fields, mobile_field)

@@ -1,11 +1,8 @@
-"""Which number is a person's mobile (R-TEXT-4)."""
+"""Which number is a person's mobile (R-TEXT-4): decided once, in `petcare_kit.phone_numbers`, for
+texting and notifications alike; the name is kept for the code that imports it from here."""
 
 from __future__ import annotations
 
+from petcare_kit.phone_numbers import mobile_number
 
-def mobile_number(phones: list[dict], custom_fields: dict[str, str], mobile_field: str | None) -> str | None:
-    """The custom field the company named as the mobile one, when it holds something; else the first
-    phone labelled mobile."""
-    if mobile_field and custom_fields.get(mobile_field, "").strip():
-        return custom_fields[mobile_field].strip()
-    return next((p.get("e164") or p.get("number") for p in phones if p.get("label") == "mobile"), None)
+__all__ = ["mobile_number"]
