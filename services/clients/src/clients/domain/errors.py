@@ -65,8 +65,14 @@ class AdminOnly(Forbidden):
     code = "admin_only"
 
 
+class LastAdmin(Conflict):
+    """A company always keeps an active admin: the last one cannot be demoted or deactivated."""
+
+    code = "last_admin"
+
+
 __all__ = [
     "AdminOnly", "ClientAlreadyActive", "ClientAlreadyInactive", "ClientIsInactive", "ClientNotFound",
-    "ClientsCannotBeDeleted", "EmailAlreadyUsed", "InvalidCredentials", "InvalidToken", "NoEmailOnFile",
+    "ClientsCannotBeDeleted", "EmailAlreadyUsed", "InvalidCredentials", "InvalidToken", "LastAdmin", "NoEmailOnFile",
     "PetNotFound", "SessionRevoked", "StaffNotFound", "TooManyAttempts", "WeakPassword",
 ]

@@ -16,6 +16,7 @@ from clients.adapters.directory import StaffMember
 from clients.domain.accounts import check_password_policy
 from clients.domain.contact import normalise_phone
 from clients.domain.errors import AdminOnly, EmailAlreadyUsed
+from clients.domain.staff import ADMIN, check_an_admin_remains
 from clients.service_layer.commands import AddStaff, UpdateStaff
 from clients.service_layer.context import Context
 
@@ -50,8 +51,22 @@ async def add_staff(ctx: Context, command: AddStaff) -> StaffMember:
     return member
 
 
+async def _lock_with_admins(ctx: Context, staff_id: UUID) -> tuple[StaffMember, list[UUID]]:
+    """Lock the member and every active admin of the company, always in id order, so that two
+    admins demoting each other at once wait for one another (no deadlock, no admin-less company).
+    Returns the member and the ids of the active admins as locked (the latest committed rows)."""
+    candidates = {m.id for m in await directory.list_staff(ctx.session, ctx.company_id)
+                  if m.role == ADMIN and m.active} | {staff_id}
+    locked = [await directory.get_staff(ctx.session, ctx.company_id, member_id, for_update=True)
+              for member_id in sorted(candidates)]
+    member = next(m for m in locked if m.id == staff_id)
+    return member, [m.id for m in locked if m.role == ADMIN and m.active]
+
+
 async def update_staff(ctx: Context, staff_id: UUID, command: UpdateStaff) -> StaffMember:
-    before = await directory.get_staff(ctx.session, ctx.company_id, staff_id, for_update=True)
+    """Change a staff member's role, name or phones. Refuses (409 `last_admin`) demoting the
+    company's last active admin."""
+    before, active_admins = await _lock_with_admins(ctx, staff_id)
     _check_may_manage(ctx, before.role)
     changes = command.model_dump(exclude_unset=True, exclude_none=True)
     if "role" in changes:
@@ -63,6 +78,7 @@ async def update_staff(ctx: Context, staff_id: UUID, command: UpdateStaff) -> St
                if getattr(before, name) != getattr(after, name)]
     if not changed:
         return before
+    check_an_admin_remains(active_admins, staff_id=staff_id, role_after=after.role, active_after=after.active)
     await directory.save_staff(ctx.session, after)
     if after.role != before.role:
         await accounts.revoke_sessions(ctx.session, staff_id)  # tokens carry the role: issue new ones
@@ -73,13 +89,16 @@ async def update_staff(ctx: Context, staff_id: UUID, command: UpdateStaff) -> St
 
 
 async def set_staff_active(ctx: Context, staff_id: UUID, active: bool) -> StaffMember:
-    member = await directory.get_staff(ctx.session, ctx.company_id, staff_id, for_update=True)
+    """Deactivate or reactivate a staff member. Refuses (409 `last_admin`) deactivating the
+    company's last active admin."""
+    member, active_admins = await _lock_with_admins(ctx, staff_id)
     _check_may_manage(ctx, member.role)
     if member.active == active:
         raise Conflict(f"This staff member is already {'active' if active else 'inactive'}.",
                        code="staff_already_active" if active else "staff_already_inactive")
     if not active and staff_id == ctx.identity.person_id:
         raise Conflict("You cannot deactivate yourself.", code="cannot_deactivate_self")
+    check_an_admin_remains(active_admins, staff_id=staff_id, role_after=member.role, active_after=active)
     member = replace(member, active=active)
     await directory.save_staff(ctx.session, member)
     if not active:
