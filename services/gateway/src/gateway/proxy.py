@@ -10,7 +10,8 @@ forwarding headers (replaced by the gateway's own). Added: request and correlati
 What comes back: status, body and headers (upstream errors are already in the one shape), with
 a `Location` on the service rewritten to the gateway's address. One `httpx.AsyncClient` per app
 pools connections; every call has a timeout (504 `upstream_timeout`), and a service that cannot
-be reached is a 502 `upstream_unavailable`.
+be reached is a 502 `upstream_unavailable`. A pooled connection the service had already closed
+never fails a request: `upstream_calls.send` sends it again on another one.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from prometheus_client import Counter, Histogram
 from starlette.responses import Response
 
 from gateway.errors import UpstreamTimeout, UpstreamUnavailable
+from gateway.upstream_calls import send
 
 log = logging.getLogger(__name__)
 
@@ -69,8 +71,7 @@ class Proxy:
         url = httpx.URL(f"{base_url}{raw_path}", **({"query": query} if query else {}))
         started = time.perf_counter()
         try:
-            upstream = await self.http.request(method, url, headers=headers, content=body,
-                                               timeout=self.timeout)
+            upstream = await send(self.http, method, url, headers=headers, content=body, timeout=self.timeout)
         except httpx.TimeoutException:
             UPSTREAM_CALLS.labels(service, "timeout").inc()
             raise UpstreamTimeout(f"The {service} service did not answer in time; try again.",

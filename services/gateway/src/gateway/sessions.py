@@ -20,6 +20,7 @@ from petcare_kit.identity import Identity, Role, sign_identity
 
 from gateway.errors import AuthUnavailable, NotAuthenticated
 from gateway.tokens import AccessClaims
+from gateway.upstream_calls import send
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +43,8 @@ class SessionChecker:
         path = f"/internal/sessions/{claims.person_id}"
         signed = sign_identity(_GATEWAY, secret=self.secret, method="GET", path=path)
         try:
-            response = await self.http.get(
-                f"{self.clients_url}{path}", params={"version": claims.session_version},
+            response = await send(  # a GET: sent again on a fresh connection if a pooled one was stale
+                self.http, "GET", f"{self.clients_url}{path}", params={"version": claims.session_version},
                 headers={**headers, **signed}, timeout=self.timeout,
             )
         except httpx.HTTPError as error:

@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 
 from gateway.routing import RouteTable
+from gateway.upstream_calls import send
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ class UpstreamCatalog:
             await asyncio.sleep(pause)
 
     async def load(self, name: str) -> None:
-        response = await self.http.get(f"{self.services[name]}/openapi.json", timeout=self.timeout)
+        response = await send(self.http, "GET", f"{self.services[name]}/openapi.json", timeout=self.timeout)
         response.raise_for_status()
         document = response.json()
         if not isinstance(document, dict) or not isinstance(document.get("paths"), dict):
