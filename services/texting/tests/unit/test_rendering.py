@@ -1,10 +1,12 @@
 """R-TEXT-7: styling does not survive a text message; bold becomes ALL CAPS, other styling is dropped
-and its text kept, and ordinary text that merely looks like markup is left alone."""
+and its text kept, and ordinary text that merely looks like markup is left alone. R-TEXT-5: typographic
+characters go as their plain GSM-7 equivalent."""
 
 from __future__ import annotations
 
 import pytest
-from texting.domain.rendering import plain_text
+from texting.domain.rendering import PLAIN_EQUIVALENTS, plain_equivalents, plain_text
+from texting.domain.segments import encoding_of
 
 
 @pytest.mark.parametrize(("written", "texted"), [
@@ -80,3 +82,38 @@ def test_r_text_7_blank_lines_collapse_and_trailing_spaces_go():
 def test_r_text_7_bold_across_a_sentence_with_accents_and_punctuation():
     assert plain_text("**Café closes at 5!** Thanks.") == "CAFÉ CLOSES AT 5! Thanks."
     assert plain_text("<strong>caf&eacute; <em>time</em></strong>") == "CAFÉ TIME"
+
+
+@pytest.mark.parametrize(("written", "texted"), [
+    ("Rex\u2019s \u2018walk\u2019", "Rex's 'walk'"),
+    ("\u201cGood boy\u201d \u00abbrave\u00bb \u201equiet\u201c", '"Good boy" "brave" "quiet"'),
+    ("9\u201311am \u2014 then home\u2012ish \u2212 ok", "9-11am - then home-ish - ok"),
+    ("See you soon\u2026", "See you soon..."),
+    ("at\u00a09am,\u2009\u202fthin\u2003spaces", "at 9am,  thin spaces"),
+    ("zero\u200bwidth\u00adsoft\ufeff", "zerowidthsoft"),
+    ("\u2022 water\n\u2022 walk", "- water\n- walk"),
+    ("\uff32\uff45\uff58\uff01\uff1f", "Rex!?"),
+    ("line\u2028next", "line\nnext"),
+])
+def test_r_text_5_typographic_characters_are_sent_as_their_plain_equivalent(written: str, texted: str):
+    assert plain_text(written) == texted
+
+
+def test_r_text_5_a_curly_quote_inside_bold_code_or_a_link_label_is_plain_too():
+    assert plain_text("**Rex\u2019s day** and `it\u2019s` and [Anna\u2019s page](https://pets.example/a)") \
+        == "REX'S DAY and it's and Anna's page (https://pets.example/a)"
+
+
+@pytest.mark.parametrize("kept", [
+    "Caf\u00e9 \u00e0 Montr\u00e9al, \u00fcber, Espa\u00f1a, \u00bfqu\u00e9?, \u00c7a, \u00e6\u00f8\u00e5",  # GSM-7
+    "gar\u00e7on, \u00ea\u00ee\u00f4\u00fb, Zo\u00eb",  # not GSM-7, but letters, not typography
+    "\U0001f468\u200d\U0001f469\u200d\U0001f467 \u203c\ufe0f \u00a9 1\u00bd cups",  # emoji, joiners, fractions
+    "\u4f60\u597d\u3002",
+])
+def test_r_text_5_letters_emoji_and_what_has_no_plain_equivalent_are_kept(kept: str):
+    assert plain_equivalents(kept) == kept
+
+
+def test_r_text_5_every_replacement_is_gsm_7_and_replaces_only_what_gsm_7_lacks():
+    for code, plain in PLAIN_EQUIVALENTS.items():
+        assert encoding_of(chr(code)) == "UCS-2" and encoding_of(plain) == "GSM-7", hex(code)

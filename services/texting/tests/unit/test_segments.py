@@ -1,5 +1,6 @@
 """R-TEXT-5: what a text costs (checked against the 65 external vectors) and how a long message is cut
-into texts that are each one segment, never splitting a character, at most max-messages of them."""
+into texts that are each one segment, never splitting a character, at most max-messages of them; and
+typographic characters with a plain equivalent never force UCS-2 or an extra text."""
 
 from __future__ import annotations
 
@@ -11,7 +12,16 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from texting.domain.segments import MAX_BODY, encoding_of, graphemes, segment_count, split_for_sms
+from texting.domain.rendering import plain_equivalents, plain_text
+from texting.domain.segments import (
+    GSM_BASIC,
+    GSM_EXTENSION,
+    MAX_BODY,
+    encoding_of,
+    graphemes,
+    segment_count,
+    split_for_sms,
+)
 
 VECTORS: list[dict[str, Any]] = json.loads(
     Path("/work/shared/testdata/twilio/segment_vectors.json").read_text(encoding="utf-8"))["vectors"]
@@ -181,3 +191,37 @@ def test_r_text_5_property_every_part_is_one_segment_whole_and_in_order(clusters
         assert all(gap == "" or gap.isspace() for gap in gaps)
         rebuilt = "".join(part + gap for part, gap in zip(parts, gaps, strict=True))
         assert rebuilt == text
+
+
+# Issue 9 item 8: iPhones type ’ and —; one of them switched the whole text to UCS-2 (70 characters).
+IPHONE_104 = ("Hi Anna \u2014 Rex\u2019s walk went great today. He\u2019s had water and a snack; we\u2019ll see you "
+              "both on Friday at 10am!")
+IPHONE_282 = ("Hi Ann \u2014 Rex\u2019s walk went great today: two loops of the park, lots of sniffing and one "
+              "muddy puddle. He\u2019s had fresh water and his snack, and he\u2019s napping now. We\u2019ll be back on "
+              "Friday at 9am \u2014 please leave the spare key under the mat. Text us if anything changes, "
+              "we\u2019re happy to help!")
+
+
+def test_r_text_5_a_104_character_message_with_an_iphone_apostrophe_and_dash_is_one_text():
+    assert len(IPHONE_104) == 104 and len(split_for_sms(IPHONE_104, max_messages=3)) == 2  # as it was
+    texted = plain_text(IPHONE_104)
+    assert split_for_sms(texted, max_messages=3) == [texted] and encoding_of(texted) == "GSM-7"
+    assert texted == IPHONE_104.replace("\u2019", "'").replace("\u2014", "-")
+
+
+def test_r_text_5_a_282_character_message_with_them_fits_two_texts_and_is_not_cut():
+    assert len(IPHONE_282) == 282 and split_for_sms(IPHONE_282, max_messages=3)[-1].endswith("\u2026")  # as it was
+    parts = split_for_sms(plain_text(IPHONE_282), max_messages=3)
+    assert len(parts) == 2 and all(segment_count(part) == 1 for part in parts)
+    assert " ".join(parts) == IPHONE_282.replace("\u2019", "'").replace("\u2014", "-")
+    assert parts[-1].endswith("happy to help!")
+
+
+GSM_TEXT = st.text(alphabet=st.sampled_from(sorted(GSM_BASIC | GSM_EXTENSION) + list("\u2019\u2018\u201c\u201d\u2014"
+                                                                                  "\u2013\u2026\u00a0\u2009\u202f")))
+
+
+@settings(max_examples=200, deadline=None)
+@given(GSM_TEXT)
+def test_r_text_5_gsm_text_with_typographic_characters_is_sent_as_gsm_7(text: str):
+    assert encoding_of(plain_equivalents(text)) == "GSM-7"

@@ -8,6 +8,10 @@ reader can no longer click the label: `label (url)`.
 
 The patterns are deliberately strict so that ordinary text survives untouched: `snake_case_names`,
 `5 * 3 * 2`, `a < b` and an unmatched `**` are not markup.
+
+Typographic characters that have a plain equivalent (curly quotes, dashes, ellipsis, odd spaces) are
+sent as that equivalent (R-TEXT-5, `plain_equivalents`): one iPhone apostrophe would otherwise turn the
+whole text into UCS-2 (70 characters a text instead of 160), so it would cost more texts or be cut.
 """
 
 from __future__ import annotations
@@ -41,7 +45,8 @@ _BARE_URL = re.compile(r"(?:https?://|www\.)[^\s" + _BOLD + _END_BOLD + r"]+", r
 def plain_text(message: str) -> str:
     """The text of a conversation message as it goes out by SMS (R-TEXT-7): bold in capitals, other
     styling dropped, links as `label (url)`, entities decoded, no trailing spaces, at most one blank
-    line in a row (every character is paid for)."""
+    line in a row (every character is paid for), typographic characters as their plain equivalent
+    (R-TEXT-5, `plain_equivalents`)."""
     stash: list[str] = []
     text = _NONCHARACTERS.sub("", message.replace("\r\n", "\n").replace("\r", "\n"))
     text = _CODE.sub(lambda m: _stashed(stash, m.group(2).strip(" ")), text)  # code first: \ is literal in it
@@ -51,10 +56,46 @@ def plain_text(message: str) -> str:
     text = _MD_BOLD.sub(lambda m: _BOLD + (m.group(1) or m.group(2)) + _END_BOLD, text)
     text = _MD_STRIKE.sub(r"\1", text)
     text = _MD_ITALIC.sub(lambda m: m.group(1) or m.group(2), text)
-    text = html.unescape(text).replace("\u00a0", " ")  # a no-break space is not GSM-7: it would cost UCS-2
+    text = html.unescape(text)
     text = _shout_bold(text)
     text = re.sub(_STASH + r"(\d+)" + _END_STASH, lambda m: stash[int(m.group(1))], text)
-    return _tidy(text)
+    return _tidy(plain_equivalents(text))
+
+
+def _equivalents() -> dict[int, str]:
+    """The table behind `plain_equivalents`: character -> its plain GSM-7 equivalent ("" to drop it).
+
+    Modelled on the list of characters Twilio's Smart Encoding replaces
+    (https://www.twilio.com/docs/messaging/services/smart-encoding-char-list), kept to characters whose
+    plain form says the same thing: quotes, dashes, ellipsis, spaces, invisible marks and fullwidth
+    ASCII. Deliberately left out: letters with accents (GSM-7 carries é è à ü ñ..., and those it does
+    not are still words, not typography), vulgar fractions ("1½" must not become "11/2"), characters
+    that double as emoji (‼ ⁉ ©), and the joiners U+200C/U+200D that hold emoji sequences together."""
+    table: dict[str, str] = {}
+    table.update(dict.fromkeys("«»“”„‟″‶〝〞❝❞ʺˮ", '"'))
+    table.update(dict.fromkeys("‘’‚‛′‵ʹʻʼʽˈˊˋ´`❛❜‹›", "'"))
+    table.update(dict.fromkeys("‐‑‒–—―⁃−﹘﹣⸺⸻•‣◦", "-"))  # hyphens, dashes, minus; bullets start a line
+    table.update({"…": "...", "‥": "..", "⁄": "/", "∕": "/"})
+    table.update(dict.fromkeys("\t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+                               "\u2009\u200a\u202f\u205f\u3000", " "))
+    table.update(dict.fromkeys("\u2028\u2029", "\n"))  # line and paragraph separators
+    table.update(dict.fromkeys("\u00ad\u200b\u2060\ufeff", ""))  # soft hyphen, zero-width space, joiner, BOM
+    for code in range(0xFF01, 0xFF5F):  # fullwidth ASCII (！ to ～) as typed on CJK keyboards
+        table[chr(code)] = chr(code - 0xFEE0)
+    table["\uff40"] = "'"  # fullwidth grave: the plain ` is not GSM-7 either
+    return {ord(ch): plain for ch, plain in table.items()}
+
+
+PLAIN_EQUIVALENTS = _equivalents()
+"""R-TEXT-5: code point -> its plain GSM-7 equivalent, for `str.translate`."""
+
+
+def plain_equivalents(text: str) -> str:
+    """`text` with every typographic character that has a plain GSM-7 equivalent replaced by it
+    (R-TEXT-5): ’ -> ', “ ” -> ", – — -> -, … -> ..., a no-break or thin space -> a space, and so on
+    (see `_equivalents`). Characters GSM-7 carries (é, ü, ñ, ¿...) and everything without a plain
+    equivalent (emoji, other scripts) are left as they are, so such a text still goes as UCS-2."""
+    return text.translate(PLAIN_EQUIVALENTS)
 
 
 def _stashed(stash: list[str], literal: str) -> str:
