@@ -2,25 +2,34 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import signal
+import stat
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from uuid import uuid4
 
 import asyncpg
 import httpx
+import jwt
 import psutil
 import pytest
+from petcare_kit.errors import Unauthenticated
+from petcare_kit.identity import Identity, Role, sign_identity, verify_identity
 from petcare_kit.service_spec import ServiceSpec
+from petcare_kit.settings import DEV_INTERNAL_SECRET
 from petcare_tools.embedded.broker import answers_metadata
 from petcare_tools.embedded.databases import ensure_database
 from petcare_tools.embedded.ports import free_port
 from petcare_tools.launch.config import LaunchError
 from petcare_tools.launch.sandboxes import has_factory
 from petcare_tools.launch.services import migrate, select, service_env, start_service
+from petcare_tools.launcher_secrets import dev_secrets, use_dev_secrets
 from petcare_tools.testing.processes import ProcessManager
 
 LAUNCHER = [sys.executable, "-m", "petcare_tools.launcher"]
@@ -163,3 +172,53 @@ def test_select_services_by_name(tmp_path: Path) -> None:
     assert select(specs, " other ") == [specs[1]]
     with pytest.raises(LaunchError, match="unknown services"):
         select(specs, "fake,ghost")
+
+
+# ---- secrets made once per data folder (issue 9, item 13) ------------------------------------
+
+def forged_admin_token(secret: str) -> str:
+    """An admin access token as anyone reading the source could sign it."""
+    now = int(time.time())
+    claims = {"sub": str(uuid4()), "cid": str(uuid4()), "role": "admin", "sv": 1, "typ": "access",
+              "iss": "petcare-clients", "iat": now, "exp": now + 900}
+    return jwt.encode(claims, secret, algorithm="HS256")
+
+
+def test_dev_secrets_differ_between_data_folders_and_stay_with_one(tmp_path: Path) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    secrets_of_first, secrets_of_second = dev_secrets(first), dev_secrets(second)
+    assert set(secrets_of_first) == {"INTERNAL_AUTH_SECRET", "TOKEN_SIGNING_SECRET"}
+    assert not set(secrets_of_first.values()) & set(secrets_of_second.values())
+    assert dev_secrets(first) == secrets_of_first, "the next run on the same folder reuses them"
+    assert all(len(value.encode()) >= 32 for value in secrets_of_first.values())
+    assert stat.S_IMODE((first / "secrets.env").stat().st_mode) == 0o600
+
+
+def test_the_launcher_hands_its_children_the_folder_secrets_unless_set(tmp_path: Path) -> None:
+    environ: dict[str, str] = {"TOKEN_SIGNING_SECRET": "set-by-the-developer-" + "x" * 20}
+    in_force = use_dev_secrets(tmp_path, environ)
+    assert environ["TOKEN_SIGNING_SECRET"] == in_force["TOKEN_SIGNING_SECRET"] == "set-by-the-developer-" + "x" * 20
+    assert environ["INTERNAL_AUTH_SECRET"] == dev_secrets(tmp_path)["INTERNAL_AUTH_SECRET"]
+
+
+def test_a_token_or_identity_forged_with_the_old_fixed_dev_secrets_is_refused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    gateway_config = pytest.importorskip("gateway.config")
+    from gateway.errors import NotAuthenticated
+    from gateway.tokens import verify_access_token
+
+    for name in ("INTERNAL_AUTH_SECRET", "TOKEN_SIGNING_SECRET", "ENVIRONMENT"):
+        monkeypatch.delenv(name, raising=False)
+    use_dev_secrets(tmp_path, os.environ)  # what `make run` does before starting anything
+    settings = gateway_config.GatewaySettings(services={})
+    assert settings.environment == "development"
+    with pytest.raises(NotAuthenticated):
+        verify_access_token(forged_admin_token(gateway_config.DEV_TOKEN_SIGNING_SECRET),
+                            secret=settings.token_signing_secret, issuer=settings.token_issuer)
+    genuine = forged_admin_token(settings.token_signing_secret)
+    assert verify_access_token(genuine, secret=settings.token_signing_secret, issuer=settings.token_issuer)
+
+    forged = sign_identity(Identity(Role.ADMIN, uuid4(), uuid4()), secret=DEV_INTERNAL_SECRET, method="GET",
+                           path="/clients")
+    with pytest.raises(Unauthenticated):
+        verify_identity(forged, secret=settings.internal_auth_secret, method="GET", path="/clients")

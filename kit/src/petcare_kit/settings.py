@@ -1,7 +1,10 @@
 """Settings shared by every service; each service subclasses `ServiceSettings` with its env prefix.
 
-Values come from the environment (pydantic-settings). Defaults are safe for the embedded dev run;
-`environment=production` refuses the development secrets (full-stack-fastapi-template's habit).
+Values come from the environment (pydantic-settings). `environment=production` refuses the
+development secrets (full-stack-fastapi-template's habit). The fixed development secret below is
+public (it is in the source), so `make run` never relies on it: the launcher makes secrets once per
+data folder (`<data-dir>/secrets.env`, petcare_tools.launcher_secrets) and passes them to every
+service; only tests and hand-started processes without INTERNAL_AUTH_SECRET fall back to it.
 """
 
 from __future__ import annotations

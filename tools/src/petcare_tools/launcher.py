@@ -9,7 +9,8 @@ on its own, the launcher reports it with its log tail, stops everything and exit
 `infra` starts only the broker and the database, creates the installed services' databases, and
 prints the environment to export for running a service by hand.
 
-Database data lives in `<data-dir>/postgres` and survives runs; the broker is memory-only.
+Database data lives in `<data-dir>/postgres` and survives runs; the broker is memory-only. The
+run's secrets are made once per data folder (`<data-dir>/secrets.env`, see launcher_secrets).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from petcare_tools.launch.infra import BOOTSTRAP_ENV, POSTGRES_ADMIN_ENV, Infras
 from petcare_tools.launch.lifecycle import serve
 from petcare_tools.launch.services import database_env, select
 from petcare_tools.launch.stack import DevStack
+from petcare_tools.launcher_secrets import secrets_file, use_dev_secrets
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__.split("\n")[0])
 # Output piped to a file or a test is not wrapped at 80 columns: URLs stay whole.
@@ -72,6 +74,7 @@ def run(
     except LaunchError as error:
         console.print(f"[bold red]{escape(str(error))}[/]", highlight=False)
         raise typer.Exit(2) from None
+    use_dev_secrets(config.data_dir)  # every child inherits them
     stack = DevStack(config, selected, say=_say)
 
     def ready() -> None:
@@ -90,7 +93,7 @@ def infra(
     """Start only the broker and the database, and print the environment to export."""
     config = _config(data_dir, broker_port=broker_port, postgres_port=postgres_port)
     servers = Infrastructure(config)
-    exports: dict[str, str] = {}
+    exports: dict[str, str] = dict(use_dev_secrets(config.data_dir))  # services run by hand need them too
 
     def start() -> None:
         servers.start()
@@ -120,6 +123,7 @@ def _table(endpoints: list[Endpoint], config: LaunchConfig) -> Table:
     for endpoint in endpoints:
         table.add_row(escape(endpoint.name), escape(endpoint.address), escape(endpoint.note))
     table.add_row("logs", escape(str(config.logs_dir)), "one file per process")
+    table.add_row("secrets", escape(str(secrets_file(config.data_dir))), "made once for this data folder")
     return table
 
 
