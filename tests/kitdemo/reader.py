@@ -51,7 +51,10 @@ def build_router() -> APIRouter:
 
 def create_app():
     settings = KitdemoSettings()
+    # Each test publishes on its own copy of the topic; the contract's own topic is subscribed too, as
+    # the consumer's start-up check wants every handled type's topic subscribed (nothing is sent there).
+    consumes = list(dict.fromkeys([settings.topic, NoteAdded.topic]))
     runtime = ServiceRuntime(
-        settings, consumer_group=settings.group, consumes=[settings.topic], router=build_event_router(settings)
+        settings, consumer_group=settings.group, consumes=consumes, router=build_event_router(settings)
     )
     return create_service_app(runtime, title="kitdemo reader", routers=[build_router()])

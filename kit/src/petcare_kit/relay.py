@@ -12,6 +12,14 @@ leader dies: its connection closes and PostgreSQL releases the lock). One publis
 after publishing and before marking re-publishes those rows: at least once, and consumers drop the
 duplicate by message id. The relay wakes on NOTIFY (a statement trigger on `outbox`), not by polling;
 a slow safety poll covers a notification missed while reconnecting.
+
+A broker that lost what it held: each published row records the cluster id of the broker that acked
+it (`published_to`). Before each batch the leader asks the broker who it is; when that is another
+cluster than before (a memory-only broker restarted, a new cluster), it creates the topics again and
+marks every kept row published to another cluster as unpublished, so they go out again, in `seq`
+order, before anything newer. Consumers drop what they had already handled. On Apache Kafka the
+cluster id survives restarts, so nothing is re-published there. Rows published before the column
+existed (NULL) are never re-published automatically.
 """
 
 from __future__ import annotations
@@ -21,7 +29,7 @@ import contextlib
 import json
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
@@ -30,7 +38,7 @@ from aiokafka.errors import KafkaError
 from petcare_kit import metrics
 from petcare_kit.db import OUTBOX_CHANNEL
 from petcare_kit.headers import headers_from_json
-from petcare_kit.kafka import new_producer
+from petcare_kit.kafka import describe_cluster, ensure_topics, new_producer
 
 log = logging.getLogger(__name__)
 
@@ -48,12 +56,18 @@ class RelayConfig:
     retention_days: int = 7
     inbox_retention_days: int = 30
     purge_interval_seconds: float = 3600.0
+    topics: dict[str, int] = field(default_factory=dict)
+    """Topics (name -> partitions) created again before publishing to a broker seen for the first time."""
+    replication_factor: int = 1
 
 
 class OutboxRelay:
     def __init__(self, config: RelayConfig) -> None:
         self.config = config
         self.is_leader = False
+        self.cluster_id: str | None = None
+        """The broker cluster this leader publishes to (checked before each batch)."""
+        self._followed = False
         self._next_purge = 0.0
 
     async def run_forever(self) -> None:
@@ -67,7 +81,7 @@ class OutboxRelay:
             except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, KafkaError, TimeoutError) as error:
                 log.warning("outbox relay interrupted, retrying in %.1fs: %r", delay, error)
                 await asyncio.sleep(delay)
-                delay = min(delay * 2, 10.0)
+                delay = min(delay * 2, 4.0)
             else:
                 delay = 0.5
 
@@ -81,9 +95,11 @@ class OutboxRelay:
             await connection.add_listener(OUTBOX_CHANNEL, lambda *_: wake.set())
             producer = new_producer(self.config.bootstrap_servers, client_id=self.config.client_id)
             await producer.start()
+            self._followed = False  # another replica may have led meanwhile: compare afresh
             log.info("outbox relay is the leader")
             while True:
                 wake.clear()
+                await self.follow_cluster(connection, producer)
                 published = await self.publish_pending(connection, producer)
                 if published >= self.config.batch_size:
                     continue  # more are waiting
@@ -96,8 +112,31 @@ class OutboxRelay:
                 await producer.stop()
             await _close_quietly(connection)
 
+    async def follow_cluster(self, connection: asyncpg.Connection, producer: AIOKafkaProducer) -> None:
+        """Ask the broker its cluster id; if it is not the one this leader last published to, create
+        the topics and mark for re-publication every kept row published to another cluster (what a
+        lost broker held). Raises KafkaError when no broker answers (the relay then backs off)."""
+        cluster_id = (await describe_cluster(producer.client)).cluster_id
+        if self._followed and cluster_id == self.cluster_id:
+            return
+        await ensure_topics(self.config.bootstrap_servers, self.config.topics,
+                            replication_factor=self.config.replication_factor)
+        if cluster_id is not None:
+            status = await connection.execute(
+                "UPDATE outbox SET published_at = NULL, published_to = NULL "
+                "WHERE published_at IS NOT NULL AND published_to IS NOT NULL AND published_to <> $1",
+                cluster_id,
+            )
+            count = int(status.split()[-1])
+            if count:
+                log.warning("the broker is a new cluster: re-publishing the events the lost one held",
+                            extra={"cluster_id": cluster_id, "events": count})
+        self.cluster_id, self._followed = cluster_id, True
+
     async def publish_pending(self, connection: asyncpg.Connection, producer: AIOKafkaProducer) -> int:
-        """Publish the oldest unpublished rows, wait for every ack, then mark them published."""
+        """Publish the oldest unpublished rows, wait for every ack, then mark them published (to the
+        cluster seen just before sending: if the broker changed meanwhile, the next `follow_cluster`
+        sends them again)."""
         rows = await connection.fetch(
             "SELECT id, topic, key, value, headers FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1",
             self.config.batch_size,
@@ -110,7 +149,8 @@ class OutboxRelay:
             acks.append(await producer.send(row["topic"], row["value"], key=row["key"], headers=headers))
         await asyncio.gather(*acks)
         await connection.execute(
-            "UPDATE outbox SET published_at = now() WHERE id = ANY($1::uuid[])", [row["id"] for row in rows]
+            "UPDATE outbox SET published_at = now(), published_to = $2 WHERE id = ANY($1::uuid[])",
+            [row["id"] for row in rows], self.cluster_id,
         )
         metrics.OUTBOX_PUBLISHED.inc(len(rows))
         return len(rows)

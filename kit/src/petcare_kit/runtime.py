@@ -4,6 +4,10 @@ One process serves a service's HTTP API, runs its consumers (FastStream, one sub
 and its outbox relay. Replicas run the same process: Kafka spreads partitions over the consumers of
 one group and the relays elect one publisher. Settings can switch consumers or the relay off for a
 replica that should only serve HTTP (`<PREFIX>RUN_CONSUMERS=false`, `<PREFIX>RUN_RELAY=false`).
+
+A broker that comes back empty (a new cluster id, or our topics gone) is noticed by the broker watch:
+the service is not ready while it creates its topics again and restarts its consumers, which join
+their groups afresh; its relay re-publishes what the lost broker held (docs/reliability.md).
 """
 
 from __future__ import annotations
@@ -15,13 +19,13 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-from aiokafka import AIOKafkaClient
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker, KafkaMessage
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_delay, wait_exponential
 
+from petcare_kit.broker_watch import BrokerWatch
 from petcare_kit.consumer import BatchConsumer, EventRouter
 from petcare_kit.db import asyncpg_dsn, create_engine, session_factory
 from petcare_kit.kafka import ensure_topics, topics_for
@@ -64,6 +68,8 @@ class ServiceRuntime:
         )
         if self.consumer is not None:
             self._subscribe(self.consumer)
+        self.topics = topics_for(publishes=self.publishes, consumes=self.consumes,
+                                 consumer_group=self.consumer.group if self.consumer else None)
         self.relay = OutboxRelay(RelayConfig(
             dsn=asyncpg_dsn(settings.database_url),
             bootstrap_servers=settings.kafka_bootstrap_servers,
@@ -73,9 +79,14 @@ class ServiceRuntime:
             retention_days=settings.outbox_retention_days,
             inbox_retention_days=settings.inbox_retention_days,
             purge_interval_seconds=settings.purge_interval_seconds,
+            topics=self.topics,
+            replication_factor=settings.topic_replication_factor,
         ))
+        self.broker_watch = BrokerWatch(settings.kafka_bootstrap_servers, client_id=f"{settings.service_name}-watch",
+                                        topics=self.topics, recover=self._recover_on_new_broker)
         self._relay_task: asyncio.Task[None] | None = None
-        self._kafka_probe: AIOKafkaClient | None = None
+        self._watch_task: asyncio.Task[None] | None = None
+        self._consuming = False
         self._background: list[tuple[str, Callable[[], Awaitable[None]]]] = []
         self._background_tasks: list[asyncio.Task[None]] = []
 
@@ -111,30 +122,32 @@ class ServiceRuntime:
     async def start(self) -> None:
         """Wait for the database and the broker, create topics, then start the relay and consumers."""
         await _until_ready("database", self.check_database)
-        topics = topics_for(publishes=self.publishes, consumes=self.consumes,
-                            consumer_group=self.consumer.group if self.consumer else None)
-        await _until_ready("broker topics", lambda: ensure_topics(
-            self.settings.kafka_bootstrap_servers, topics, replication_factor=self.settings.topic_replication_factor))
-        self._kafka_probe = AIOKafkaClient(bootstrap_servers=self.settings.kafka_bootstrap_servers)
-        await _until_ready("broker", self._kafka_probe.bootstrap)
+        await _until_ready("broker", self.broker_watch.start)  # first: a broker change after it is noticed
+        await _until_ready("broker topics", self._ensure_topics)
         if self.settings.run_relay:
             self._relay_task = asyncio.create_task(self.relay.run_forever(), name="outbox-relay")
         for name, run_forever in self._background:
             self._background_tasks.append(asyncio.create_task(run_forever(), name=name))
         if self.consumer is not None and self.settings.run_consumers:
             await self.broker.start()
+            self._consuming = True
+        self._watch_task = asyncio.create_task(self.broker_watch.run_forever(), name="broker-watch")
         log.info("service started", extra={"publishes": self.publishes, "consumes": self.consumes})
 
     async def stop(self) -> None:
         """Stop taking messages first (in-flight batches finish), then the relay, then connections."""
+        if self._watch_task is not None:
+            self._watch_task.cancel()  # no recovery (a consumer restart) during shutdown
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._watch_task
         with contextlib.suppress(Exception):
             await self.broker.stop()
         for task in [*self._background_tasks, *([self._relay_task] if self._relay_task else [])]:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
-        if self._kafka_probe is not None:
-            await self._kafka_probe.close()
+        with contextlib.suppress(Exception):
+            await self.broker_watch.close()
         await self.engine.dispose()
 
     async def check_database(self) -> None:
@@ -142,9 +155,23 @@ class ServiceRuntime:
             await connection.execute(text("SELECT 1"))
 
     async def check_broker(self) -> None:
-        if self._kafka_probe is None:
-            raise ConnectionError("not connected to the broker yet")
-        await self._kafka_probe.fetch_all_metadata()
+        """Raise unless the broker answers and is the one the service has set itself up on."""
+        await self.broker_watch.check()
+
+    async def _ensure_topics(self) -> None:
+        await ensure_topics(self.settings.kafka_bootstrap_servers, self.topics,
+                            replication_factor=self.settings.topic_replication_factor)
+
+    async def _recover_on_new_broker(self, reason: str) -> None:
+        """The broker lost our topics, groups and offsets: create the topics, then restart the
+        consumers so that they join their groups on it (from the earliest offset: the relays of the
+        services we read re-publish what was lost, and the inbox drops what we had handled)."""
+        await self._ensure_topics()
+        if self._consuming:
+            log.warning("restarting consumers on the new broker", extra={"reason": reason})
+            with contextlib.suppress(Exception):
+                await self.broker.stop()
+            await self.broker.start()
 
 
 async def parse_tolerating_binary_headers(records: tuple, original_parser: Callable) -> Any:

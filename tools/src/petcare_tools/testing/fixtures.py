@@ -29,7 +29,8 @@ from petcare_tools.testing.processes import ProcessManager
 BOOTSTRAP_ENV = "KAFKA_BOOTSTRAP_SERVERS"
 POSTGRES_ENV = "TEST_POSTGRES_ADMIN_URL"
 INFRA_FIXTURES = frozenset(
-    {"kafka_bootstrap_servers", "embedded_broker", "postgres_admin_url", "embedded_postgres", "database_url"}
+    {"kafka_bootstrap_servers", "embedded_broker", "own_embedded_broker", "postgres_admin_url",
+     "embedded_postgres", "database_url"}
 )
 _REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
 
@@ -57,6 +58,17 @@ def embedded_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Embedd
     if os.environ.get(BOOTSTRAP_ENV):
         pytest.skip(f"{BOOTSTRAP_ENV} is set: this test needs the embedded broker")
     with EmbeddedBroker(log_path=tmp_path_factory.mktemp("broker") / "tansu.log") as broker:
+        yield broker
+
+
+@pytest.fixture
+def own_embedded_broker(tmp_path: Path) -> Iterator[EmbeddedBroker]:
+    """An embedded broker for this test alone, which it may stop and restart (`restart()`: a new,
+    empty cluster on the same port) without harming the session's other tests. Skipped when
+    KAFKA_BOOTSTRAP_SERVERS names a real broker: such tests need one they can restart."""
+    if os.environ.get(BOOTSTRAP_ENV):
+        pytest.skip(f"{BOOTSTRAP_ENV} is set: this test needs an embedded broker of its own")
+    with EmbeddedBroker(log_path=tmp_path / "tansu.log") as broker:
         yield broker
 
 
