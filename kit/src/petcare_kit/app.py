@@ -1,6 +1,7 @@
 """The app factory: one FastAPI app per service with the runtime in its lifespan, `/health` (the
 process is alive), `/ready` (database and broker reachable: send traffic), `/metrics`, the one error
-shape, request ids and JSON logs."""
+shape (declared on every operation's OpenAPI), request ids and JSON logs, and the request checks
+every route gets (`petcare_kit.validation`: no text PostgreSQL cannot store)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,13 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from petcare_kit import idempotency
 from petcare_kit.errors import error_body
-from petcare_kit.http import BodySizeLimit, install_error_handlers, install_request_context
+from petcare_kit.http import ERROR_RESPONSES, BodySizeLimit, install_error_handlers, install_request_context
 from petcare_kit.logging import configure_logging
 from petcare_kit.runtime import ServiceRuntime
 from petcare_kit.unit_of_work import UnitOfWork
+from petcare_kit.validation import refuse_unstorable_text
 
 MAX_BODY_BYTES = 1024 * 1024
 READY_CHECK_TIMEOUT_SECONDS = 3.0
@@ -42,14 +45,16 @@ def create_service_app(
         finally:
             await runtime.stop()
 
-    app = FastAPI(title=title, description=description, lifespan=lifespan)
+    app = FastAPI(title=title, description=description, lifespan=lifespan,
+                  dependencies=[Depends(refuse_unstorable_text)])
     app.state.runtime = runtime
     install_error_handlers(app)
+    idempotency.install(app, runtime)  # Idempotency-Key on POSTs; inside the request context below
     install_request_context(app)
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
     app.include_router(_probes(runtime))
     for router in routers:
-        app.include_router(router)
+        app.include_router(router, responses=ERROR_RESPONSES)
     return app
 
 
@@ -85,7 +90,7 @@ def get_runtime(request: Request) -> ServiceRuntime:
 
 
 async def get_unit_of_work(runtime: Annotated[ServiceRuntime, Depends(get_runtime)]) -> AsyncIterator[UnitOfWork]:
-    async with runtime.unit_of_work() as uow:
+    async with idempotency.unit_of_work(runtime) as uow:  # the runtime's, unless the request has a key
         yield uow
 
 

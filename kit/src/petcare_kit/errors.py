@@ -44,6 +44,17 @@ class Forbidden(DomainError):
     status, code = 403, "forbidden"
 
 
+class ServiceUnavailable(DomainError):
+    """A dependency (the database) is unreachable right now: nothing was changed; try again after
+    `retry_after` seconds (sent as the Retry-After header)."""
+
+    status, code = 503, "service_unavailable"
+
+    def __init__(self, message: str, *, retry_after: int = 5, code: str | None = None, details: Any = None) -> None:
+        super().__init__(message, code=code, details=details)
+        self.retry_after = retry_after
+
+
 class TransientError(Exception):
     """Worth retrying (a provider timed out, a lock was lost): consumers retry the batch with backoff."""
 
