@@ -1,0 +1,157 @@
+"""The provider call queue: one call per row, a crash after the call is recovered by asking the
+provider (not by sending again), temporary failures are retried and end in a recorded failure."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+from uuid import uuid4
+
+import pytest
+from petcare_kit.provider_calls import (
+    CallFailed,
+    CallPolicy,
+    CallRejected,
+    CallTable,
+    Found,
+    LookupUnavailable,
+    ProviderCallQueue,
+)
+from sqlalchemy import Column, DateTime, Integer, MetaData, Table, Text, Uuid, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+
+metadata = MetaData()
+calls = Table("calls", metadata, Column("id", Uuid, primary_key=True), Column("state", Text, nullable=False),
+              Column("due_at", DateTime(timezone=True)), Column("attempts", Integer, nullable=False, default=0),
+              Column("provider_id", Text), Column("error", Text), Column("started", DateTime(timezone=True)),
+              Column("to", Text, nullable=False))
+TABLE = CallTable(calls, state=calls.c.state, due_at=calls.c.due_at, attempts=calls.c.attempts,
+                  provider_id=calls.c.provider_id, error=calls.c.error, attempt_started_at=calls.c.started,
+                  lane=(calls.c.to,))
+
+
+class FakeProvider:
+    """Remembers what it accepted, by our row id (the idempotency key)."""
+
+    def __init__(self) -> None:
+        self.accepted_ids: dict[Any, str] = {}
+        self.failures: list[Exception] = []
+        self.crash_after_accepting = False
+        self.can_tell = True
+        self.recorded: list[tuple[str, Any]] = []
+
+    async def send(self, row: Any) -> str | None:
+        assert row.started is not None and row.attempts >= 1  # the attempt is recorded before the call
+        if self.failures:
+            raise self.failures.pop(0)
+        self.accepted_ids[row.id] = f"P{len(self.accepted_ids)}"
+        if self.crash_after_accepting:
+            raise SystemExit("killed")  # not an Exception: nothing after this runs, as with kill -9
+        return self.accepted_ids[row.id]
+
+    async def find(self, row: Any) -> Found | None:
+        if not self.can_tell:
+            raise LookupUnavailable("no activity API")
+        return Found(self.accepted_ids[row.id]) if row.id in self.accepted_ids else None
+
+    async def accepted(self, uow: Any, row: Any, provider_id: str | None) -> None:
+        self.recorded.append(("accepted", provider_id))
+
+    async def failed(self, uow: Any, row: Any, reason: str, code: int | None) -> None:
+        self.recorded.append(("failed", reason))
+
+
+@pytest.fixture
+async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    engine = create_async_engine(database_url)
+    async with engine.begin() as connection:
+        await connection.run_sync(metadata.create_all)
+    yield async_sessionmaker(engine, expire_on_commit=False)
+    await engine.dispose()
+
+
+async def add(sessions, to="x"):  # type: ignore[no-untyped-def]
+    async with sessions() as session, session.begin():
+        row_id = uuid4()
+        await session.execute(calls.insert().values(id=row_id, state="pending", due_at=func.now(), to=to))
+    return row_id
+
+
+async def row_of(sessions, row_id):  # type: ignore[no-untyped-def]
+    async with sessions() as session:
+        return (await session.execute(select(calls).where(calls.c.id == row_id))).one()
+
+
+async def lease_runs_out(sessions):  # type: ignore[no-untyped-def]
+    async with sessions() as session, session.begin():
+        await session.execute(update(calls).values(due_at=func.now()))
+
+
+def queue(sessions, provider, **policy):  # type: ignore[no-untyped-def]
+    return ProviderCallQueue("test", sessions, TABLE, provider, CallPolicy(backoff_initial_seconds=0, **policy))
+
+
+async def test_a_crash_after_the_provider_accepted_is_recorded_from_the_provider_not_sent_again(sessions):
+    provider = FakeProvider()
+    row_id = await add(sessions)
+    provider.crash_after_accepting = True
+    with pytest.raises(SystemExit):
+        await queue(sessions, provider).run_once()
+    assert (await row_of(sessions, row_id)).state == "sending"
+    provider.crash_after_accepting = False
+    await lease_runs_out(sessions)
+    assert await queue(sessions, provider).run_once() == 1
+    row = await row_of(sessions, row_id)
+    assert row.state == "sent" and row.provider_id == "P0" and row.attempts == 1
+    assert len(provider.accepted_ids) == 1 and provider.recorded == [("accepted", "P0")]
+
+
+async def test_a_claim_that_died_before_the_call_is_sent_once(sessions):
+    provider = FakeProvider()
+    row_id = await add(sessions)
+    provider.failures = [SystemExit("killed before the request went out")]
+    with pytest.raises(SystemExit):
+        await queue(sessions, provider).run_once()
+    await lease_runs_out(sessions)
+    await queue(sessions, provider).run_once()
+    assert (await row_of(sessions, row_id)).state == "sent" and len(provider.accepted_ids) == 1
+
+
+async def test_temporary_failures_are_retried_then_end_in_a_recorded_failure(sessions):
+    provider = FakeProvider()
+    row_id = await add(sessions)
+    provider.failures = [CallFailed("503", maybe_accepted=True), CallFailed("timeout")] * 3
+    for _ in range(3):
+        await queue(sessions, provider, max_attempts=3).run_once()
+        await lease_runs_out(sessions)
+    row = await row_of(sessions, row_id)
+    assert row.state == "failed" and "gave up after 3 attempts" in row.error
+    assert provider.recorded == [("failed", row.error)] and provider.accepted_ids == {}
+
+
+async def test_a_refusal_is_final_at_once(sessions):
+    provider = FakeProvider()
+    row_id = await add(sessions)
+    provider.failures = [CallRejected("invalid number", 21211)]
+    await queue(sessions, provider).run_once()
+    row = await row_of(sessions, row_id)
+    assert row.state == "failed" and row.error == "invalid number" and row.due_at is None
+
+
+async def test_without_a_lookup_recovery_sends_at_least_once_and_says_so(sessions, caplog):
+    provider = FakeProvider()
+    row_id = await add(sessions)
+    provider.crash_after_accepting, provider.can_tell = True, False
+    with pytest.raises(SystemExit):
+        await queue(sessions, provider).run_once()
+    provider.crash_after_accepting = False
+    await lease_runs_out(sessions)
+    await queue(sessions, provider).run_once()
+    assert (await row_of(sessions, row_id)).state == "sent" and "at least once" in caplog.text
+
+
+async def test_rows_of_one_lane_are_called_in_order_one_at_a_time(sessions):
+    provider = FakeProvider()
+    ids = [await add(sessions, to="same") for _ in range(5)]
+    assert await queue(sessions, provider).run_once() == 5
+    assert [provider.accepted_ids[i] for i in ids] == [f"P{n}" for n in range(5)]
