@@ -18,3 +18,6 @@ class TextingSettings(ServiceSettings):
     run_text_dispatcher: bool = True
     text_sending_timeout_seconds: float = 60.0
     text_poll_interval_seconds: float = 1.0
+    text_reconcile_after_seconds: float = 120.0
+    """A text Twilio has but that is not final is looked up at Twilio this long after it was handed
+    over (its status callbacks may have been lost), then less often (text_dispatcher.py)."""

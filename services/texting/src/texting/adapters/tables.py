@@ -78,12 +78,16 @@ texts = Table(
     Column("error", Text, nullable=True),
     Column("twilio_sid", Text, nullable=True, unique=True),
     Column("purpose", Text, nullable=True),
-    Column("next_attempt_at", DateTime(timezone=True), nullable=True),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=True,
+           comment="pending/sending: when due (a claim's lease); accepted/queued/sent: when to ask Twilio"),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("attempt_started_at", DateTime(timezone=True), nullable=True, comment="the latest call to Twilio"),
     _now("created_at"),
     _now("updated_at"),
     UniqueConstraint("delivery_id", "part"),
     Index("texts_log", "company_id", "created_at"),
     Index("texts_due", "next_attempt_at", postgresql_where=text("status IN ('pending', 'sending')")),
+    Index("texts_unsettled", "next_attempt_at", postgresql_where=text("status IN ('accepted', 'queued', 'sent')")),
 )
 
 opt_outs = Table(

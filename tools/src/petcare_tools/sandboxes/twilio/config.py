@@ -20,12 +20,16 @@ class TwilioSandboxConfig:
     callback_backoff_seconds: float = 0.25
     """First pause between callback attempts; doubles after each failed attempt."""
     webhook_timeout_seconds: float = 5.0
+    create_latency_seconds: float = 0.0
+    """Pause between storing a created message and answering the create call, as a slow API or
+    network does: a client killed in it leaves a message Twilio has and its caller never recorded
+    (the crash-recovery tests)."""
 
     @classmethod
     def from_env(cls) -> TwilioSandboxConfig:
         """Reads TWILIO_SANDBOX_AUTH_TOKEN, TWILIO_SANDBOX_CALLBACK_DELAY_MS,
-        TWILIO_SANDBOX_CALLBACK_RETRIES, TWILIO_SANDBOX_CALLBACK_BACKOFF_MS and
-        TWILIO_SANDBOX_WEBHOOK_TIMEOUT_MS."""
+        TWILIO_SANDBOX_CALLBACK_RETRIES, TWILIO_SANDBOX_CALLBACK_BACKOFF_MS,
+        TWILIO_SANDBOX_WEBHOOK_TIMEOUT_MS and TWILIO_SANDBOX_CREATE_LATENCY_MS."""
         env = os.environ
         defaults = cls()
         return cls(
@@ -39,6 +43,9 @@ class TwilioSandboxConfig:
             ),
             webhook_timeout_seconds=_milliseconds(
                 env, "TWILIO_SANDBOX_WEBHOOK_TIMEOUT_MS", defaults.webhook_timeout_seconds
+            ),
+            create_latency_seconds=_milliseconds(
+                env, "TWILIO_SANDBOX_CREATE_LATENCY_MS", defaults.create_latency_seconds
             ),
         )
 

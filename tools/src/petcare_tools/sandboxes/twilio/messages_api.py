@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -16,10 +17,13 @@ router = APIRouter(tags=["Messages"])
 
 @router.post("/Accounts/{account_sid}/Messages.json", status_code=201)
 async def create_message(request: Request, account: AccountDep, sandbox: SandboxDep) -> dict[str, Any]:
-    """Accept the message (or refuse it with Twilio's error), then report its delivery by callbacks."""
+    """Accept the message (or refuse it with Twilio's error), then report its delivery by callbacks.
+    Like Twilio's, the message resource returns nothing of the caller's (no StatusCallback)."""
     outbound = OutboundRequest.from_form(await request.form())
     message, failure = accept_outbound(sandbox.state, account, outbound)
     sandbox.webhooks.follow_delivery(message, failure)
+    if sandbox.config.create_latency_seconds:
+        await asyncio.sleep(sandbox.config.create_latency_seconds)
     return message_json(message)
 
 
