@@ -26,6 +26,7 @@ def create_kit_tables() -> None:
     inbox_table.create(bind)
     op.execute(_NOTIFY_FUNCTION)
     op.execute(_NOTIFY_TRIGGER)
+    create_idempotency_table()
 
 
 def add_outbox_published_to() -> None:
@@ -39,3 +40,14 @@ def drop_kit_tables() -> None:
     op.execute("DROP FUNCTION IF EXISTS outbox_notify()")
     op.drop_table("inbox")
     op.drop_table("outbox")
+
+
+def create_idempotency_table() -> None:
+    """`idempotency_keys` of `petcare_kit.idempotency` (answers to keyed POSTs, kept 24 hours)."""
+    from petcare_kit.idempotency import idempotency_keys
+
+    idempotency_keys.create(op.get_bind(), checkfirst=True)
+
+
+def drop_idempotency_table() -> None:
+    op.execute("DROP TABLE IF EXISTS idempotency_keys")

@@ -23,8 +23,9 @@ def alembic_config(alembic_dir: Path, database_url: str) -> Config:
 
 
 def upgrade_to_head(alembic_dir: Path, database_url: str) -> None:
-    """Blocking; from async code call it with `asyncio.to_thread`."""
-    command.upgrade(alembic_config(alembic_dir, database_url), "head")
+    """Blocking; from async code call it with `asyncio.to_thread`. Every head: a kit table added to
+    all services ships as its own branch off a service's first revision (e.g. `idempotency_keys`)."""
+    command.upgrade(alembic_config(alembic_dir, database_url), "heads")
 
 
 def run_env(service_metadata: MetaData) -> None:
