@@ -6,6 +6,11 @@ component names get a `<service>__` prefix (two services may both have a `Pet`),
 `$ref` rewritten to match; operation ids get a `<service>_` prefix so generated clients have
 unique method names. `x-roles` stays on each operation and is spelled out in its description,
 and protected operations carry the bearer security scheme, so the docs say who may call what.
+
+Errors: every exposed operation declares the errors it can answer (400, 404, 409, 422, 429, 503,
+and 401/403), all in the one shape, `#/components/schemas/Error`. A service's own `Error` schema
+(the kit's, the same shape) is that one, not a prefixed copy; FastAPI's `{"detail": [...]}` 422 is
+replaced, since the kit never answers it.
 """
 
 from __future__ import annotations
@@ -33,9 +38,19 @@ ERROR_SCHEMA = {
         },
     }},
 }
+_SHARED_SCHEMAS = {"Error", "ErrorDetail"}
+"""The kit's error shape, which every service declares under these names: merged into the one `Error`."""
 _GATEWAY_RESPONSES = {
     "401": "Not signed in, token invalid or expired (`token_expired`), or session ended (`session_revoked`).",
     "403": "Signed in, but your role cannot do this (`role_not_allowed`).",
+}
+_ANY_OPERATION_RESPONSES = {
+    "400": "The request cannot be done as asked (`code` says why); nothing was changed.",
+    "404": "Not found, or not yours (`not_found` or a specific code).",
+    "409": "Conflicts with the current state or a concurrent change (`conflict` or a specific code).",
+    "422": "Not valid (`validation_error`, `unstorable_text`, `invalid_value`): `details` lists each field.",
+    "429": "Too many requests: wait `Retry-After` seconds (`rate_limited`).",
+    "503": "The service or one it needs is unavailable; nothing was changed: retry after `Retry-After` seconds.",
 }
 
 
@@ -82,6 +97,8 @@ def _renamed_ref(ref: str, service: str) -> str:
     if not ref.startswith(COMPONENTS_PREFIX):
         return ref
     section, _, name = ref[len(COMPONENTS_PREFIX):].partition("/")
+    if section == "schemas" and name in _SHARED_SCHEMAS:
+        return f"{COMPONENTS_PREFIX}schemas/{name}"
     return f"{COMPONENTS_PREFIX}{section}/{prefixed(service, name)}"
 
 
@@ -90,7 +107,8 @@ def _add_service(merged: dict[str, Any], service: str, document: dict[str, Any])
         if section == "securitySchemes" or not isinstance(entries, dict):
             continue  # the gateway's bearer scheme is the one callers use
         target = merged["components"].setdefault(section, {})
-        target.update({prefixed(service, name): value for name, value in entries.items()})
+        target.update({prefixed(service, name): value for name, value in entries.items()
+                       if not (section == "schemas" and name in _SHARED_SCHEMAS)})
     for template, item in (document.get("paths") or {}).items():
         exposed = {}
         for method in HTTP_METHODS:
@@ -114,14 +132,21 @@ def _as_exposed(service: str, operation: dict[str, Any], roles: tuple[str, ...])
     operation["description"] = "\n\n".join(p for p in (operation.get("description"), f"**{who}**") if p)
     operation["security"] = [] if public else [{BEARER: []}]
     responses = operation.setdefault("responses", {})
-    wanted = {} if public else dict(_GATEWAY_RESPONSES)
+    for status, response in list(responses.items()):
+        if status.startswith(("4", "5")) and _schema_ref(response) != ERROR_REF:
+            responses.pop(status)  # e.g. FastAPI's `{"detail": [...]}` 422: the kit answers in the one shape
+    answered_here = {} if public else dict(_GATEWAY_RESPONSES)  # the gateway itself answers these
     if operation.get("x-rate-limit"):
-        wanted["429"] = "Too many attempts from your address: wait `Retry-After` seconds (`rate_limited`)."
-    if "422" in responses:  # FastAPI documents `{"detail": [...]}`; the kit answers in the one shape
-        responses.pop("422")
-        wanted["422"] = "Not valid (`validation_error`): `details` lists each field (`field`, `message`)."
-    for status, text in wanted.items():
-        responses.setdefault(status, {
-            "description": text, "content": {"application/json": {"schema": {"$ref": ERROR_REF}}},
-        })
+        answered_here["429"] = "Too many attempts from your address: wait `Retry-After` seconds (`rate_limited`)."
+    for status, text in {**_ANY_OPERATION_RESPONSES, **answered_here}.items():
+        response = responses.setdefault(status, {"description": text})
+        if status in answered_here:
+            response["description"] = text
+        response["content"] = {"application/json": {"schema": {"$ref": ERROR_REF}}}
     return operation
+
+
+def _schema_ref(response: Any) -> str | None:
+    content = response.get("content") if isinstance(response, dict) else None
+    schema = ((content or {}).get("application/json") or {}).get("schema") or {}
+    return schema.get("$ref")

@@ -1,5 +1,9 @@
 """What callers ask the directory to do. These are also the API's request bodies: unknown fields are
-refused, sizes are bounded, so bad input is told apart from a bug before anything changes."""
+refused, sizes are bounded, so bad input is told apart from a bug before anything changes.
+
+Updates are `PatchBody`s: a field left out is unchanged; a field typed without `| None` (a name, a
+list, the custom fields) refuses `null` with 422, since it cannot be emptied; `address`, `notes`,
+`breed` and `birthday` accept `null` to clear them (issue 9 item 4)."""
 
 from __future__ import annotations
 
@@ -7,12 +11,16 @@ from datetime import date
 from typing import Annotated, Literal
 
 from petcare_contracts.events.common import Address
+from petcare_kit.validation import PatchBody
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Text = Annotated[str, StringConstraints(max_length=5000)]
 Password = Annotated[str, StringConstraints(max_length=256)]
 StaffRole = Literal["admin", "office_manager", "staff"]
+Species = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+CustomFields = dict[Annotated[str, StringConstraints(min_length=1, max_length=100)],
+                    Annotated[str, StringConstraints(max_length=1000)]]
 
 
 class Command(BaseModel):
@@ -37,12 +45,13 @@ class SignUp(Command):
     admin: AdminIn
 
 
-class ChangeCompanySettings(Command):
-    name: Name | None = None
-    time_zone: str | None = Field(None, max_length=64)
-    portal_request_mode: Literal["general_message", "specific_visits"] | None = None
-    cancellations_auto_approve: bool | None = None
-    notify_client_when_visit_starts: bool | None = None
+# In the PatchBody classes below, `= None` only marks "not sent": the types refuse null.
+class ChangeCompanySettings(PatchBody):
+    name: Name = None  # type: ignore[assignment]
+    time_zone: str = Field(None, max_length=64)
+    portal_request_mode: Literal["general_message", "specific_visits"] = None  # type: ignore[assignment]
+    cancellations_auto_approve: bool = None  # type: ignore[assignment]
+    notify_client_when_visit_starts: bool = None  # type: ignore[assignment]
 
 
 class AddStaff(Command):
@@ -54,11 +63,11 @@ class AddStaff(Command):
     password: Password | None = None
 
 
-class UpdateStaff(Command):
-    role: StaffRole | None = None
-    first_name: Name | None = None
-    last_name: Name | None = None
-    phones: list[PhoneIn] | None = Field(None, max_length=10)
+class UpdateStaff(PatchBody):
+    role: StaffRole = None  # type: ignore[assignment]
+    first_name: Name = None  # type: ignore[assignment]
+    last_name: Name = None  # type: ignore[assignment]
+    phones: list[PhoneIn] = Field(None, max_length=10)
 
 
 class AddClient(Command):
@@ -67,21 +76,20 @@ class AddClient(Command):
     emails: list[EmailStr] = Field(default_factory=list, max_length=10)
     phones: list[PhoneIn] = Field(default_factory=list, max_length=10)
     address: Address | None = None
-    custom_fields: dict[Annotated[str, StringConstraints(min_length=1, max_length=100)],
-                        Annotated[str, StringConstraints(max_length=1000)]] = Field(default_factory=dict, max_length=50)
+    custom_fields: CustomFields = Field(default_factory=dict, max_length=50)
     notes: Text | None = None
     send_activation_email: bool = False
     """R-EMAIL-7: the "send activation email" box on the new-client form."""
 
 
-class UpdateClient(Command):
-    first_name: Name | None = None
-    last_name: Name | None = None
-    emails: list[EmailStr] | None = Field(None, max_length=10)
-    phones: list[PhoneIn] | None = Field(None, max_length=10)
+class UpdateClient(PatchBody):
+    first_name: Name = None  # type: ignore[assignment]
+    last_name: Name = None  # type: ignore[assignment]
+    emails: list[EmailStr] = Field(None, max_length=10)
+    phones: list[PhoneIn] = Field(None, max_length=10)
     address: Address | None = None
-    custom_fields: dict[Annotated[str, StringConstraints(min_length=1, max_length=100)],
-                        Annotated[str, StringConstraints(max_length=1000)]] | None = Field(None, max_length=50)
+    """null clears the address."""
+    custom_fields: CustomFields = Field(None, max_length=50)
     notes: Text | None = None
 
 
@@ -94,15 +102,15 @@ class DeactivateClient(Command):
 
 class AddPet(Command):
     name: Name
-    species: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+    species: Species
     breed: Name | None = None
     birthday: date | None = None
     notes: Text | None = None
 
 
-class UpdatePet(Command):
-    name: Name | None = None
-    species: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)] | None = None
+class UpdatePet(PatchBody):
+    name: Name = None  # type: ignore[assignment]
+    species: Species = None  # type: ignore[assignment]
     breed: Name | None = None
     birthday: date | None = None
     notes: Text | None = None

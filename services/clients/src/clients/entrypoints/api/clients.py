@@ -7,6 +7,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 from petcare_kit.errors import Forbidden
 from petcare_kit.identity import MANAGERS, PEOPLE, STAFF_ROLES, Role, allow
+from petcare_kit.validation import Limit, Offset
 
 from clients.adapters import directory
 from clients.domain.clients import refuse_deletion
@@ -21,7 +22,7 @@ CLIENT_OR_MANAGERS = (*MANAGERS, Role.CLIENT)
 
 @router.get("/clients", response_model=list[ClientView], **allow(*STAFF_ROLES))
 async def list_clients(ctx: ContextDep, active: bool | None = None, search: str | None = Query(None, max_length=100),
-                       limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0)) -> list[ClientView]:
+                       limit: Limit = 50, offset: Offset = 0) -> list[ClientView]:
     found = await directory.list_clients(ctx.session, ctx.company_id, active=active, search=search, limit=limit,
                                          offset=offset)
     return [ClientView.of(c, for_staff=True) for c in found]
