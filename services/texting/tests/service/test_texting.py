@@ -238,13 +238,11 @@ async def test_r_text_13_usage_counts_texts_sent_and_received_not_failed_and_clo
 
     from datetime import UTC, datetime, timedelta
 
-    from petcare_kit.unit_of_work import UnitOfWork
-    from texting.service_layer.usage import close_finished_months
+    from texting.entrypoints.jobs import close_months_once
 
     next_month = datetime.now(UTC).replace(day=28) + timedelta(days=5)
     for _ in range(2):  # closing twice publishes once
-        async with UnitOfWork(service.runtime.sessions) as uow:
-            await close_finished_months(uow, next_month)
+        await close_months_once(service.runtime.sessions, next_month)
     [closed] = [e for e in await service.events() if e["type"] == "texting.usage.month_closed"]
     assert (closed["data"]["sent"], closed["data"]["received"]) == (1, 1)
 
@@ -264,24 +262,34 @@ async def test_r_text_12_twilio_21610_records_the_opt_out_we_missed(service, com
         {"number": CLIENT_MOBILE, "opted_out": True, "keyword": "STOP"}]
 
 
-async def test_r_text_8_a_sender_is_matched_by_any_of_their_numbers_clients_first(service, company):
-    """The index of numbers covers phones and custom fields; a phone shared by a client and a staff
-    member belongs to the client."""
+async def test_r_text_8_a_sender_is_matched_by_any_of_their_numbers_and_a_shared_one_is_not_guessed(service,
+                                                                                                     company):
+    """The index of numbers covers phones and custom fields. A number that two people have (here a
+    client's custom field and a staff member's home phone) is not given to either: it waits in
+    Unassigned Messages naming both (issue 9, item 11)."""
     from petcare_contracts.events.clients import ClientDetailsUpdated, StaffDetailsUpdated
     from petcare_contracts.events.common import Contact, Phone
 
-    shared = "+12125550133"
-    await service.feed(StaffDetailsUpdated(staff_id=company.admin_id, role="admin", changed_fields=["phones"],
-                                           contact=Contact(first_name="Olive", last_name="Owner", emails=[],
-                                                           phones=[Phone(label="home", number=shared)])), company.id)
+    cell = "+12125550177"
     await service.feed(ClientDetailsUpdated(client_id=company.client_id, changed_fields=["custom_fields"],
                                             contact=Contact(first_name="Ada", last_name="Lovelace", emails=[],
-                                                            phones=[], custom_fields={"Cell": "(212) 555-0133"})),
+                                                            phones=[], custom_fields={"Cell": "(212) 555-0177"})),
                        company.id)
-    await service.sandbox_post("/sandbox/inbound", json={"from": shared, "to": company.number, "body": "whose?"})
+    await service.sandbox_post("/sandbox/inbound", json={"from": cell, "to": company.number, "body": "mine"})
     await service.forward_webhooks(at_least=1)
     [received] = [e for e in await service.events() if e["type"] == "texting.text.received"]
     assert received["data"]["person_id"] == str(company.client_id)
+
+    await service.feed(StaffDetailsUpdated(staff_id=company.admin_id, role="admin", changed_fields=["phones"],
+                                           contact=Contact(first_name="Olive", last_name="Owner", emails=[],
+                                                           phones=[Phone(label="home", number=cell)])), company.id)
+    await service.sandbox_post("/sandbox/inbound", json={"from": cell, "to": company.number, "body": "whose?"})
+    await service.forward_webhooks(at_least=1)
+    assert len([e for e in await service.events() if e["type"] == "texting.text.received"]) == 1
+    [waiting] = (await service.as_(company.admin).request("GET", "/unassigned")).json()
+    assert waiting["body"] == "whose?"
+    assert sorted((c["name"], c["kind"]) for c in waiting["candidates"]) == [("Ada Lovelace", "client"),
+                                                                            ("Olive Owner", "staff")]
 
 
 async def test_r_text_10_the_messages_log_filters_and_totals(service, company):
@@ -306,3 +314,35 @@ async def test_r_text_10_the_messages_log_filters_and_totals(service, company):
     assert sorted(m["body"] for m in delivered["messages"]) == ["out one", "to staff"]
     future = (await admin.request("GET", "/messages", params={"since": "2999-01-01T00:00:00Z"})).json()
     assert future["messages"] == [] and future["totals"]["used"] == 0
+
+
+async def test_r_text_10_r_text_13_the_messages_log_and_the_usage_figure_agree_for_a_month(service, company):
+    """Sent, delivered, failed and undelivered texts and a received one: the log's totals over the
+    month and the month's usage are the same figures (one definition, domain/usage.py)."""
+    from datetime import UTC, datetime
+
+    await approve_registration(service, company)
+    for number, outcome in (("+12125550161", "failed"), ("+12125550162", "undelivered")):
+        assert (await service.sandbox_post("/sandbox/failures", json={"outcome": outcome, "to": number})).is_success
+    await service.feed(command(company, body="delivered"), company.id)
+    for number in ("+12125550160", "+12125550161", "+12125550162"):
+        await service.feed(command(company, body=f"to {number}", to=number, kind="staff", person=company.admin_id),
+                           company.id)
+    await service.dispatch()
+    late = "+12125550160"  # its "delivered" callback never comes: it stays sent
+    await service.forward_webhooks(at_least=7, skip=lambda form: (form.get("To"), form.get("MessageStatus")) == (
+        late, "delivered"))
+    await service.sandbox_post("/sandbox/inbound", json={"from": CLIENT_MOBILE, "to": company.number, "body": "hi"})
+    await service.forward_webhooks(at_least=1)
+
+    admin = service.as_(company.admin)
+    now = datetime.now(UTC)
+    month = now.strftime("%Y-%m")
+    start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    end = start.replace(year=start.year + start.month // 12, month=start.month % 12 + 1)
+    dates = {"since": start.isoformat(), "until": end.isoformat()}
+    log = (await admin.request("GET", "/messages", params=dates)).json()
+    used = (await admin.request("GET", "/usage", params={"month": month})).json()
+    assert sorted(m["status"] for m in log["messages"]) == ["delivered", "failed", "received", "sent", "undelivered"]
+    assert log["totals"] == {"sent": 3, "received": 1, "failed": 1, "used": 4}
+    assert (used["sent"], used["received"], used["used"], used["failed_not_billed"]) == (3, 1, 4, 1)

@@ -10,7 +10,10 @@ from petcare_kit.consumer import EventRouter
 from petcare_kit.unit_of_work import UnitOfWork
 
 from texting.adapters import repository
-from texting.service_layer import availability, sending
+from texting.adapters.unit_of_work import SqlUnitOfWork
+from texting.service_layer import plans, sending
+from texting.service_layer.commands import ApplyPlan, SendText
+from texting.service_layer.context import Context
 
 events = EventRouter()
 
@@ -69,10 +72,12 @@ async def on_staff_reactivated(uow: UnitOfWork, envelope: Envelope, event: clien
 @events.on(billing.PlanChanged)
 async def on_plan_changed(uow: UnitOfWork, envelope: Envelope, event: billing.PlanChanged) -> None:
     """R-TEXT-1: a plan without texting (or a trial) turns texting off until the plan allows it."""
-    await repository.update_company(uow.session, event.company_id, plan=event.plan, in_trial=event.in_trial)
-    await availability.publish_if_changed(uow, event.company_id)
+    await plans.apply_plan(Context(SqlUnitOfWork(uow)), ApplyPlan(company_id=event.company_id, plan=event.plan,
+                                                                  in_trial=event.in_trial))
 
 
 @events.on(SendTextRequested)
 async def on_send_text_requested(uow: UnitOfWork, envelope: Envelope, command: SendTextRequested) -> None:
-    await sending.accept(uow, envelope, command)
+    assert envelope.company_id is not None  # texting.commands are always a company's
+    await sending.accept(Context(SqlUnitOfWork(uow)), SendText(company_id=envelope.company_id,
+                                                               causation_id=envelope.id, request=command))

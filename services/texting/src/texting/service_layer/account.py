@@ -1,122 +1,161 @@
-"""The company's texting account: plan (until billing lands), turning texting on, its number, its
-A2P 10DLC registration and its settings (R-TEXT-1..4)."""
+"""The company's texting account: plan (stand-in until billing lands), turning texting on, its
+number, its A2P 10DLC registration and its settings (R-TEXT-1..4). Each use case works in the unit
+of work it is given and commits it once."""
 
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
-from uuid import UUID
+from dataclasses import dataclass, replace
+from typing import Any
 
 from petcare_contracts.events.billing import PlanChanged
 from petcare_contracts.events.texting import NumberProvisioned, NumberReleased
 from petcare_kit.errors import Conflict, InvalidInput
-from petcare_kit.identity import Identity
-from petcare_kit.unit_of_work import UnitOfWork
 
-from texting.adapters import repository
-from texting.adapters.twilio_gateway import TwilioGateway, TwilioRejected
-from texting.domain.availability import check_can_turn_on
-from texting.domain.numbers import check_number
-from texting.domain.registration import RegistrationForm, check
+from texting.adapters.twilio_gateway import TwilioRejected
+from texting.domain.account import TextingAccount
+from texting.domain.numbers import area_code_ok, check_number, search_pattern_ok
+from texting.domain.registration import check
 from texting.service_layer.availability import publish_if_changed
-
-MAX_IMAGES_CEILING = 10
-
-
-async def set_plan(uow: UnitOfWork, identity: Identity, plan: str, in_trial: bool) -> None:
-    """Until billing owns plans, an admin route publishes billing's own event; texting's read model
-    (and billing, later) are fed by that event either way."""
-    await uow.publish(PlanChanged(company_id=identity.company_id, plan=plan, in_trial=in_trial),
-                      company_id=identity.company_id, actor=identity.actor())
-    await uow.commit()
-
-
-async def turn_on(uow: UnitOfWork, company_id: UUID, on: bool) -> None:
-    company = await repository.company(uow.session, company_id, for_update=True)
-    if on:
-        check_can_turn_on(company.plan, company.in_trial)
-    await repository.update_company(uow.session, company_id, texting_turned_on=on)
-    await publish_if_changed(uow, company_id)
-    await uow.commit()
+from texting.service_layer.commands import (
+    BuyNumber,
+    ChangeSettings,
+    RefreshRegistration,
+    Register,
+    ReleaseNumber,
+    ResendOtp,
+    SearchNumbers,
+    SetPlan,
+    TurnTexting,
+)
+from texting.service_layer.context import Context
+from texting.service_layer.ports import AvailableNumber
 
 
-async def buy_number(uow: UnitOfWork, twilio: TwilioGateway, company_id: UUID, phone_number: str,
-                     webhook_base_url: str) -> str:
-    """R-TEXT-2: one text-only number per company, bought and kept through Twilio."""
-    company = await repository.company(uow.session, company_id, for_update=True)
-    check_can_turn_on(company.plan, company.in_trial)
-    if company.number:
-        raise Conflict("The company already has a texting number; release it first.", code="number_already_held")
-    validity = check_number(phone_number)
+async def status(ctx: Context) -> TextingAccount:
+    """The account as it is, for the status page (R-DELIV-9 reasons come from the account)."""
+    return await ctx.uow.accounts.get(ctx.company_id)
+
+
+async def set_plan(ctx: Context, command: SetPlan) -> None:
+    """STAND-IN, to be deleted when the billing service lands (R-PLAN-1: plans are billing's).
+
+    Publishes billing's own `billing.plan.changed` from texting, so that texting's plan read model
+    (and billing, later) are fed by the very event billing will publish; nothing else in texting
+    writes a plan."""
+    await ctx.publish(PlanChanged(company_id=ctx.company_id, plan=command.plan, in_trial=command.in_trial),
+                      company_id=ctx.company_id)
+    await ctx.commit()
+
+
+async def turn_texting(ctx: Context, command: TurnTexting) -> TextingAccount:
+    """R-TEXT-1: only on the Solo and Team plans, not during a free trial (Conflict)."""
+    account = (await ctx.uow.accounts.get(ctx.company_id, for_update=True)).turned(command.on)
+    account = await publish_if_changed(ctx, account)
+    await ctx.commit()
+    return account
+
+
+async def search_numbers(ctx: Context, command: SearchNumbers) -> list[AvailableNumber]:
+    """R-TEXT-2: local numbers by area code or digits. InvalidInput on a bad filter or a refusal."""
+    if not command.area_code and not command.contains:
+        raise InvalidInput("Give an area code or digits the number should contain.", code="search_needs_a_filter")
+    if command.area_code and not area_code_ok(command.area_code):
+        raise InvalidInput("An area code is three digits, not starting with 0 or 1.", code="invalid_area_code")
+    if command.contains and not search_pattern_ok(command.contains):
+        raise InvalidInput("Use 2 to 16 digits or letters, * for one and % for several.", code="invalid_pattern")
+    try:
+        return await asyncio.to_thread(ctx.provider.search_numbers, area_code=command.area_code,
+                                       contains=command.contains, country=command.country)
+    except TwilioRejected as error:
+        raise InvalidInput(error.message, code="search_refused") from None
+
+
+async def buy_number(ctx: Context, command: BuyNumber) -> TextingAccount:
+    """R-TEXT-2: one text-only number per company, bought and kept through Twilio. Conflict when one
+    is held or Twilio refuses; InvalidInput when the number cannot text."""
+    account = await ctx.uow.accounts.get(ctx.company_id, for_update=True)
+    account.check_can_hold_a_number()
+    validity = check_number(command.phone_number)
     if not validity.textable:
-        raise InvalidInput(f"{phone_number} cannot be a texting number: {validity.reason}.", code="invalid_number")
-    base = webhook_base_url.rstrip("/")
+        raise InvalidInput(f"{command.phone_number} cannot be a texting number: {validity.reason}.",
+                           code="invalid_number")
     try:
         sid, number = await asyncio.to_thread(
-            twilio.buy_number, validity.e164, sms_url=f"{base}/webhooks/twilio/inbound",
-            status_callback=f"{base}/webhooks/twilio/status", name=f"{company.name or company_id} texting")
+            ctx.provider.buy_number, validity.e164, sms_url=f"{ctx.webhook_base_url}/webhooks/twilio/inbound",
+            status_callback=f"{ctx.webhook_base_url}/webhooks/twilio/status",
+            name=f"{account.name or account.company_id} texting")
     except TwilioRejected as error:
         raise Conflict(f"Twilio could not provide this number: {error.message}", code="number_not_available") from None
-    await repository.update_company(uow.session, company_id, number=number, number_sid=sid)
-    await uow.publish(NumberProvisioned(company_id=company_id, number=number, provisioned_at=_now()),
-                      company_id=company_id)
-    await publish_if_changed(uow, company_id)
-    await uow.commit()
-    return number
+    account = replace(account, number=number, number_sid=sid)
+    await ctx.publish(NumberProvisioned(company_id=account.company_id, number=number, provisioned_at=ctx.now()),
+                      company_id=account.company_id)
+    account = await publish_if_changed(ctx, account)
+    await ctx.commit()
+    return account
 
 
-async def release_number(uow: UnitOfWork, twilio: TwilioGateway, company_id: UUID) -> None:
-    company = await repository.company(uow.session, company_id, for_update=True)
-    if not company.number:
+async def release_number(ctx: Context, command: ReleaseNumber) -> None:
+    """Give the number back to Twilio. Conflict(no_number) when there is none."""
+    account = await ctx.uow.accounts.get(ctx.company_id, for_update=True)
+    if not account.number or not account.number_sid:
         raise Conflict("The company has no texting number.", code="no_number")
-    await asyncio.to_thread(twilio.release_number, company.number_sid)
-    await repository.update_company(uow.session, company_id, number=None, number_sid=None)
-    await uow.publish(NumberReleased(company_id=company_id, number=company.number, released_at=_now()),
-                      company_id=company_id)
-    await publish_if_changed(uow, company_id)
-    await uow.commit()
+    await asyncio.to_thread(ctx.provider.release_number, account.number_sid)
+    await ctx.publish(NumberReleased(company_id=account.company_id, number=account.number, released_at=ctx.now()),
+                      company_id=account.company_id)
+    await publish_if_changed(ctx, replace(account, number=None, number_sid=None))
+    await ctx.commit()
 
 
-async def register(uow: UnitOfWork, twilio: TwilioGateway, company_id: UUID, form: RegistrationForm) -> str:
+async def register(ctx: Context, command: Register) -> TextingAccount:
     """R-TEXT-3: submit once; the tax id goes to Twilio and is kept only as its last four digits."""
-    check(form)
-    company = await repository.company(uow.session, company_id, for_update=True)
-    if company.brand_sid and company.registration_status not in ("FAILED",):
-        raise Conflict("A registration was already submitted.", code="registration_already_submitted")
-    brand_sid, status = await asyncio.to_thread(twilio.register_brand, form,
-                                                company_name=company.name or form.business_name)
-    await repository.update_company(uow.session, company_id, registration=form.stored(), brand_sid=brand_sid,
-                                    registration_status=status, registration_failure=None)
-    await publish_if_changed(uow, company_id)
-    await uow.commit()
-    return status
+    form = check(command.form)
+    account = await ctx.uow.accounts.get(ctx.company_id, for_update=True)
+    account.check_can_register()
+    brand_sid, registration_status = await asyncio.to_thread(ctx.provider.register_brand, form,
+                                                             company_name=account.name or form.business_name)
+    account = replace(account, registration=form.stored(), brand_sid=brand_sid,
+                      registration_status=registration_status, registration_failure=None)
+    account = await publish_if_changed(ctx, account)
+    await ctx.commit()
+    return account
 
 
-async def refresh_registration(uow: UnitOfWork, twilio: TwilioGateway, company_id: UUID) -> dict:
-    company = await repository.company(uow.session, company_id, for_update=True)
-    if not company.brand_sid:
-        return {"status": "NOT_SUBMITTED"}
-    status, failure, identity = await asyncio.to_thread(twilio.brand_status, company.brand_sid)
-    await repository.update_company(uow.session, company_id, registration_status=status, registration_failure=failure)
-    await publish_if_changed(uow, company_id)
-    await uow.commit()
-    return {"status": status, "failure_reason": failure, "identity_status": identity,
-            "submitted": company.registration}
+@dataclass(frozen=True)
+class Registration:
+    """R-TEXT-3: the registration's statuses as Twilio last told them, and what was submitted."""
+
+    status: str
+    failure_reason: str | None = None
+    identity_status: str | None = None
+    submitted: dict[str, Any] | None = None
 
 
-async def change_settings(uow: UnitOfWork, company_id: UUID, *, mobile_field: str | None, max_messages: int | None,
-                          max_images: int | None) -> None:
+async def refresh_registration(ctx: Context, command: RefreshRegistration) -> Registration:
+    """Ask Twilio how the registration stands; an approval makes clients textable (R-DELIV-9)."""
+    account = await ctx.uow.accounts.get(ctx.company_id, for_update=True)
+    if not account.brand_sid:
+        return Registration(status="NOT_SUBMITTED")
+    new_status, failure, identity = await asyncio.to_thread(ctx.provider.brand_status, account.brand_sid)
+    account = replace(account, registration_status=new_status, registration_failure=failure)
+    await publish_if_changed(ctx, account)
+    await ctx.commit()
+    return Registration(new_status, failure, identity, account.registration)
+
+
+async def resend_sole_proprietor_otp(ctx: Context, command: ResendOtp) -> None:
+    """R-TEXT-3: a sole proprietor brand is verified when the owner answers YES to Twilio's text
+    within 24 hours; this sends that text again. InvalidInput before a registration."""
+    account = await ctx.uow.accounts.get(ctx.company_id)
+    if not account.brand_sid:
+        raise InvalidInput("Submit the registration first.", code="registration_not_submitted")
+    await asyncio.to_thread(ctx.provider.resend_sole_proprietor_otp, account.brand_sid)
+
+
+async def change_settings(ctx: Context, command: ChangeSettings) -> TextingAccount:
     """R-TEXT-4; R-TEXT-6: never more than 10 pictures per message."""
-    values: dict[str, object] = {}
-    if mobile_field is not None:
-        values["mobile_field"] = mobile_field or None
-    if max_messages is not None:
-        values["max_messages"] = max_messages
-    if max_images is not None:
-        values["max_images"] = min(max_images, MAX_IMAGES_CEILING)
-    await repository.update_company(uow.session, company_id, **values)
-    await uow.commit()
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
+    account = (await ctx.uow.accounts.get(ctx.company_id, for_update=True)).with_settings(
+        mobile_field=command.mobile_field, max_messages=command.max_messages, max_images=command.max_images)
+    await ctx.uow.accounts.save(account)
+    await ctx.commit()
+    return account

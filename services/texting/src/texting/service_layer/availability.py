@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from uuid import UUID
+from dataclasses import replace
 
 from petcare_contracts.events.texting import TextingAvailabilityChanged
-from petcare_kit.unit_of_work import UnitOfWork
 
-from texting.adapters import repository
-from texting.domain.availability import blockers
+from texting.domain.account import TextingAccount
+from texting.service_layer.context import Context
 
 
-async def publish_if_changed(uow: UnitOfWork, company_id: UUID) -> None:
-    row = await repository.company(uow.session, company_id)
-    reasons = blockers(repository.texting_state(row), to_client=True)
-    if (not reasons) != row.available:
-        await repository.update_company(uow.session, company_id, available=not reasons)
-        await uow.publish(TextingAvailabilityChanged(company_id=company_id, available=not reasons, reasons=reasons),
-                          company_id=company_id)
+async def publish_if_changed(ctx: Context, account: TextingAccount) -> TextingAccount:
+    """Part of the caller's change (no commit): publishes `texting.availability.changed` when whether
+    clients can be texted differs from what was last published, and saves the account either way."""
+    reasons = account.client_blockers()
+    if (not reasons) != account.available:
+        account = replace(account, available=not reasons)
+        await ctx.publish(TextingAvailabilityChanged(company_id=account.company_id, available=not reasons,
+                                                     reasons=reasons), company_id=account.company_id)
+    await ctx.uow.accounts.save(account)
+    return account

@@ -1,60 +1,70 @@
 """A send-a-text command from notifications: check, render, split, and queue the texts. Twilio is
-called afterwards by the dispatcher, once the texts are stored (R-TEXT-5..7, R-DELIV-5, R-DELIV-9)."""
+called afterwards by the dispatcher, once the texts are stored (R-TEXT-5..7, R-DELIV-5, R-DELIV-9).
+
+Runs inside the consumer's batch transaction: the consumer commits once per batch (with the
+offsets' inbox rows), so this use case does not commit."""
 
 from __future__ import annotations
 
 from uuid import uuid4
 
-from petcare_contracts import Envelope
-from petcare_contracts.events.texting import SendTextRequested, TextNotSent
-from petcare_kit.unit_of_work import UnitOfWork
-from sqlalchemy import func
+from petcare_contracts.events.texting import NotSentReason, TextNotSent
 
-from texting.adapters import repository
-from texting.domain.availability import blockers, plan_blockers
+from texting.domain.account import MAX_IMAGES_CEILING, TextingAccount
+from texting.domain.availability import plan_blockers
 from texting.domain.numbers import check_number
 from texting.domain.rendering import plain_text
 from texting.domain.segments import segment_count, split_for_sms
+from texting.domain.texts import Text
+from texting.service_layer.commands import SendText
+from texting.service_layer.context import Context
 
-MAX_PICTURES_PER_MESSAGE = 10
+MAX_PICTURES_PER_MESSAGE = MAX_IMAGES_CEILING
 CUT_MARKER = "..."
 
 
-async def accept(uow: UnitOfWork, envelope: Envelope, command: SendTextRequested) -> None:
-    company_id = envelope.company_id
-    assert company_id is not None
-    company = await repository.company(uow.session, company_id)
-    reason = await _refusal(uow, company, command)
+async def accept(ctx: Context, command: SendText) -> int:
+    """Queue the texts of one conversation message or alert: its body split into at most the
+    company's max messages (R-TEXT-5), one picture message per image up to max images (R-TEXT-6).
+    Publishes `texting.text.not_sent` with the reason instead when it cannot go. Returns how many
+    texts were queued (0 for a refusal or a redelivered command)."""
+    request = command.request
+    account = await ctx.uow.accounts.get(command.company_id)
+    reason = await _refusal(ctx, account, command)
     if reason is not None:
-        await uow.publish(TextNotSent(delivery_id=command.delivery_id, recipient_id=command.recipient_id,
-                                      reason=reason), company_id=company_id, causation_id=envelope.id)
-        return
+        await ctx.publish(TextNotSent(delivery_id=request.delivery_id, recipient_id=request.recipient_id,
+                                      reason=reason), company_id=command.company_id,
+                          causation_id=command.causation_id)
+        return 0
+    assert account.number is not None  # _refusal checked it
     # "..." (GSM-7) rather than "…", which would force the whole last text into UCS-2 (70 characters).
-    parts = split_for_sms(plain_text(command.body), max_messages=company.max_messages, marker=CUT_MARKER)
-    pictures = command.image_urls[: min(company.max_images, MAX_PICTURES_PER_MESSAGE)]
+    parts = split_for_sms(plain_text(request.body), max_messages=account.max_messages, marker=CUT_MARKER)
+    pictures = request.image_urls[: min(account.max_images, MAX_PICTURES_PER_MESSAGE)]
     bodies = [(text, []) for text in parts] + [("", [url]) for url in pictures]  # R-TEXT-6: one MMS per image
+    number = check_number(request.to_number).e164 or request.to_number
+    queued = 0
     for index, (body, media) in enumerate(bodies):
-        await repository.add_text(
-            uow.session, id=uuid4(), company_id=company_id, direction="outbound", delivery_id=command.delivery_id,
-            part=index, person_id=command.recipient_id, person_kind=command.recipient_kind,
-            number=check_number(command.to_number).e164, company_number=company.number, body=body, media_urls=media,
-            segments=segment_count(body) if body else 1, status="pending", purpose=command.purpose,
-            next_attempt_at=func.now())
+        queued += await ctx.uow.texts.add(Text(
+            id=uuid4(), company_id=command.company_id, direction="outbound", delivery_id=request.delivery_id,
+            part=index, person_id=request.recipient_id, person_kind=request.recipient_kind, number=number,
+            company_number=account.number, body=body, media_urls=media, segments=segment_count(body) if body else 1,
+            status="pending", purpose=request.purpose))
+    return queued
 
 
-async def _refusal(uow: UnitOfWork, company, command: SendTextRequested) -> str | None:  # type: ignore[no-untyped-def]
-    state = repository.texting_state(company)
+async def _refusal(ctx: Context, account: TextingAccount, command: SendText) -> NotSentReason | None:
+    request, state = command.request, account.texting
     if plan_blockers(state.plan, state.in_trial) or not state.turned_on:
         return "texting_unavailable"
     if state.number is None:
         return "no_company_number"
-    if command.recipient_kind == "client" and blockers(state, to_client=True):
+    if request.recipient_kind == "client" and account.client_blockers():
         return "registration_not_approved"
-    validity = check_number(command.to_number)
+    validity = check_number(request.to_number)
     if not validity.valid:
         return "invalid_number"
-    if not validity.textable:
+    if not validity.textable or validity.e164 is None:
         return "outside_usa_canada"
-    if await repository.is_opted_out(uow.session, company.company_id, validity.e164):
+    if await ctx.uow.opt_outs.is_opted_out(command.company_id, validity.e164):
         return "opted_out"
     return None

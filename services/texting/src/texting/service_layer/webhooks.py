@@ -1,10 +1,9 @@
 """What Twilio tells us: status callbacks of texts we sent, and texts people send to a company
-number. Both arrive at least once (Twilio retries); each is applied once."""
+number. Both arrive at least once (Twilio retries); each is applied once, and commits once."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from uuid import UUID, uuid4
+from uuid import uuid4
 
 from petcare_contracts.events.texting import (
     OptOutChanged,
@@ -14,78 +13,73 @@ from petcare_contracts.events.texting import (
     UnassignedTextReceived,
     UsageRecorded,
 )
-from petcare_kit.unit_of_work import UnitOfWork
-from sqlalchemy import func, select, update
 
-from texting.adapters import repository
-from texting.adapters.tables import texts
 from texting.domain.keywords import classify
 from texting.domain.numbers import normalise
+from texting.domain.people import sender_of
 from texting.domain.segments import segment_count
+from texting.domain.texts import FINALLY_DELIVERED, Text, is_news
+from texting.domain.unassigned import UnassignedMessage
+from texting.domain.usage import is_used
+from texting.service_layer.commands import ApplyStatusCallback, ReceiveText
+from texting.service_layer.context import Context
 
-PROGRESS = {"pending": 0, "sending": 0, "accepted": 1, "queued": 1, "sending_carrier": 2, "sent": 3,
-            "delivered": 4, "undelivered": 4, "failed": 4, "read": 5}
-BILLED_ONCE_AT = "sent"
 
-
-async def status_callback(uow: UnitOfWork, form: dict[str, str]) -> None:
-    sid, status = form.get("MessageSid", ""), form.get("MessageStatus", "")
-    row = (await uow.session.execute(select(texts).where(texts.c.twilio_sid == sid).with_for_update())).one_or_none()
-    if row is None or PROGRESS.get(status, -1) <= PROGRESS.get(row.status, 0):
+async def status_callback(ctx: Context, command: ApplyStatusCallback) -> None:
+    """Move a text forward; publish usage the first time it counts as used (R-TEXT-13, the same
+    definition as the log and the month), `text.failed` on failure, `text.delivered` once every part
+    of the delivery is delivered. Unknown texts and old news change nothing."""
+    text = await ctx.uow.texts.by_sid(command.sid)
+    if text is None or not is_news(text.status, command.status):
         return  # unknown, or not news: a retried or late callback changes nothing
-    error_code = int(form["ErrorCode"]) if form.get("ErrorCode", "").isdigit() else None
-    await uow.session.execute(update(texts).where(texts.c.id == row.id).values(
-        status=status, error_code=error_code, updated_at=func.now()))
-    if status in ("sent", "delivered") and PROGRESS[row.status] < PROGRESS["sent"]:
+    await ctx.uow.texts.set_status(text.id, command.status, command.error_code)
+    if is_used(text.direction, command.status) and not is_used(text.direction, text.status):
         # R-TEXT-13: billed once the carrier took it; each text (segment) and each picture counts one.
-        await uow.publish(UsageRecorded(company_id=row.company_id, text_id=row.id, direction="outbound",
-                                        units=1, occurred_at=datetime.now(UTC)), company_id=row.company_id)
-    if status in ("failed", "undelivered"):
-        await uow.publish(TextFailed(delivery_id=row.delivery_id, recipient_id=row.person_id, error_code=error_code,
-                                     reason=f"Twilio reported {status}"), company_id=row.company_id)
-    elif status == "delivered" and await _all_delivered(uow, row.delivery_id):
-        await uow.publish(TextDelivered(delivery_id=row.delivery_id, recipient_id=row.person_id),
-                          company_id=row.company_id)
-    await uow.commit()
+        await ctx.publish(UsageRecorded(company_id=text.company_id, text_id=text.id, direction="outbound",
+                                        units=1, occurred_at=ctx.now()), company_id=text.company_id)
+    if text.delivery_id is not None and text.person_id is not None:
+        if command.status in ("failed", "undelivered"):
+            await ctx.publish(TextFailed(delivery_id=text.delivery_id, recipient_id=text.person_id,
+                                         error_code=command.error_code, reason=f"Twilio reported {command.status}"),
+                              company_id=text.company_id)
+        elif command.status == "delivered" and \
+                await ctx.uow.texts.statuses_of_delivery(text.delivery_id) <= FINALLY_DELIVERED:
+            await ctx.publish(TextDelivered(delivery_id=text.delivery_id, recipient_id=text.person_id),
+                              company_id=text.company_id)
+    await ctx.commit()
 
 
-async def _all_delivered(uow: UnitOfWork, delivery_id: UUID) -> bool:
-    statuses = set(await uow.session.scalars(select(texts.c.status).where(texts.c.delivery_id == delivery_id)))
-    return statuses <= {"delivered", "read"}
-
-
-async def inbound(uow: UnitOfWork, form: dict[str, str]) -> None:
-    """R-TEXT-8 (a known sender's feed), R-TEXT-9 (unassigned), R-TEXT-12 (STOP/START/HELP)."""
-    company = await repository.company_by_number(uow.session, normalise(form.get("To", "")) or "")
-    sender = normalise(form.get("From", "")) or form.get("From", "")
-    if company is None:
+async def inbound(ctx: Context, command: ReceiveText) -> None:
+    """R-TEXT-8 (the one person with that number: their feed), R-TEXT-9 (nobody, or several people:
+    Unassigned Messages), R-TEXT-12 (STOP/START). A text to a number no company holds is dropped."""
+    account = await ctx.uow.accounts.by_number(normalise(command.to_number) or command.to_number)
+    if account is None or account.number is None:
         return
-    body = form.get("Body", "")
-    media = [form[f"MediaUrl{i}"] for i in range(int(form.get("NumMedia", "0") or 0)) if f"MediaUrl{i}" in form]
-    text_id, now, company_id = uuid4(), datetime.now(UTC), company.company_id
-    person = await repository.match_sender(uow.session, company_id, sender)
-    recorded = await repository.add_text(
-        uow.session, id=text_id, company_id=company_id, direction="inbound",
-        person_id=person.person_id if person else None,
-        person_kind=person.kind if person else None, number=sender, company_number=company.number, body=body,
-        media_urls=media, segments=segment_count(body) if body else 1, status="received", twilio_sid=form["MessageSid"])
+    sender = normalise(command.from_number) or command.from_number
+    company_id, text_id, now, body = account.company_id, uuid4(), ctx.now(), command.body
+    person = sender_of(await ctx.uow.people.with_number(company_id, sender))
+    recorded = await ctx.uow.texts.add(Text(
+        id=text_id, company_id=company_id, direction="inbound", person_id=person.person_id if person else None,
+        person_kind=person.kind if person else None, number=sender, company_number=account.number, body=body,
+        media_urls=list(command.media_urls), segments=segment_count(body) if body else 1, status="received",
+        twilio_sid=command.sid))
     if not recorded:
         return  # Twilio retried the webhook
-    await uow.publish(UsageRecorded(company_id=company_id, text_id=text_id, direction="inbound", units=1,
+    await ctx.publish(UsageRecorded(company_id=company_id, text_id=text_id, direction="inbound", units=1,
                                     occurred_at=now), company_id=company_id)
     keyword = classify(body)
     if keyword in ("opt_out", "opt_in"):
-        await repository.set_opted_out(uow.session, company_id, sender, keyword == "opt_out")
-        await uow.publish(OptOutChanged(number=sender, opted_out=keyword == "opt_out", keyword=body.strip().upper()),
+        await ctx.uow.opt_outs.set(company_id, sender, keyword == "opt_out")
+        await ctx.publish(OptOutChanged(number=sender, opted_out=keyword == "opt_out", keyword=body.strip().upper()),
                           company_id=company_id)
     elif person is not None:
-        await uow.publish(TextReceived(text_id=text_id, person_id=person.person_id, person_kind=person.kind,
-                                       from_number=sender, body=body, media_urls=media, received_at=now),
-                          company_id=company_id)
+        await ctx.publish(TextReceived(text_id=text_id, person_id=person.person_id, person_kind=person.kind,
+                                       from_number=sender, body=body, media_urls=list(command.media_urls),
+                                       received_at=now), company_id=company_id)
     else:
-        unassigned_id = uuid4()
-        await repository.add_unassigned(uow.session, id=unassigned_id, company_id=company_id, text_id=text_id,
-                                        from_number=sender, body=body, media_urls=media, received_at=now)
-        await uow.publish(UnassignedTextReceived(unassigned_id=unassigned_id, from_number=sender, body=body,
+        message = UnassignedMessage(id=uuid4(), company_id=company_id, text_id=text_id, from_number=sender,
+                                    body=body, media_urls=list(command.media_urls), received_at=now)
+        await ctx.uow.unassigned.add(message)
+        await ctx.publish(UnassignedTextReceived(unassigned_id=message.id, from_number=sender, body=body,
                                                  received_at=now), company_id=company_id)
-    await uow.commit()
+    await ctx.commit()
