@@ -14,26 +14,37 @@ A handler that raises something transient (database or broker gone, deadlock) ma
 batch retry with backoff. Any other exception is a bug or a message that cannot be handled: the
 batch is rolled back and replayed message by message inside savepoints, each failing message
 retried up to `max_attempts` times and then dead-lettered to `<group>.dlq` (original key, value and
-headers, plus the error), while every other message of the batch is applied. The dead letter is an
-outbox row of the same transaction, so it is published once and never lost.
+headers, plus the error: `petcare_kit.dead_letters`), while every other message of the batch is
+applied. The dead letter is an outbox row of the same transaction, so it is published once and never
+lost.
+
+A handler that raises `petcare_kit.waiting.NotKnownYet` on a router with a waiting room has its
+effects rolled back (savepoint) and its record parked until the entity appears (see that module).
+
+Registration is explicit and checked at start-up: a router declares the event types its service
+handles (`EventRouter(handles=[...])`), and the consumer refuses to be built when a declared type
+has no handler, a handler is registered for an undeclared type, or a handled type's topic is not
+subscribed (`UnhandledEventTypes`), instead of silently ignoring those messages.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
+from uuid import UUID
 
 from petcare_contracts import ContractError, Envelope, EventPayload, dead_letter_topic, decode
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
 
-from petcare_kit import inbox, metrics, outbox
+from petcare_kit import inbox, metrics
 from petcare_kit.context import correlation_id_var
+from petcare_kit.dead_letters import OriginalRecord, dead_letter
 from petcare_kit.transient import is_transient
 from petcare_kit.unit_of_work import UnitOfWork
+from petcare_kit.waiting import NotKnownYet, WaitingRoom
 
 log = logging.getLogger(__name__)
 
@@ -41,30 +52,58 @@ Handler = Callable[[UnitOfWork, Envelope, Any], Awaitable[None]]
 BatchHandler = Callable[[UnitOfWork, list[tuple[Envelope, Any]]], Awaitable[None]]
 
 
+class UnhandledEventTypes(RuntimeError):
+    """Raised at start-up: the declared event types and the registered handlers disagree, or a
+    handled type's topic is not subscribed. Without it a forgotten registration would drop every
+    message of that type without a word."""
+
+
+def _key(payload_model: type[EventPayload]) -> tuple[str, int]:
+    return (payload_model.event_type, payload_model.event_version)
+
+
 class EventRouter:
     """Which handler takes which event type. Types a group has no handler for are ignored: a topic
     carries many event types and each consumer cares about a few.
 
-    `on` registers a handler called once per message. `on_batch` registers one called once per run
-    of consecutive new messages of that type in a batch (order kept), so a hot path can write all
-    their state with one statement instead of one round trip per message; when a batch is replayed
-    message by message after a failure, it is called with one message at a time."""
+    `handles`: the payload models this service handles, declared in its composition root. With it,
+    `check` (run when the consumer is built, so at start-up) raises `UnhandledEventTypes` for a
+    declared type without a handler or a handler of an undeclared type. None (the default) keeps
+    the old, unchecked behaviour for services not moved to explicit registration yet.
 
-    def __init__(self) -> None:
+    `waiting`: a `WaitingRoom`; handlers raising `NotKnownYet` then park their event in it.
+
+    `on` / `add` register a handler called once per message. `on_batch` registers one called once
+    per run of consecutive new messages of that type in a batch (order kept), so a hot path can write
+    all their state with one statement instead of one round trip per message; when a batch is
+    replayed message by message after a failure, it is called with one message at a time."""
+
+    def __init__(self, *, handles: Iterable[type[EventPayload]] | None = None,
+                 waiting: WaitingRoom | None = None) -> None:
         self._handlers: dict[tuple[str, int], Handler] = {}
         self._batch_handlers: dict[tuple[str, int], BatchHandler] = {}
+        self.declared: dict[tuple[str, int], type[EventPayload]] | None = (
+            None if handles is None else {_key(model): model for model in handles})
+        self.waiting = waiting
+        self._topics: dict[tuple[str, int], str] = {}
+
+    def add(self, payload_model: type[EventPayload], handler: Handler) -> Handler:
+        """Register `handler` for one event type (the explicit form of `on`)."""
+        self._handlers[_key(payload_model)] = handler
+        self._topics[_key(payload_model)] = payload_model.topic
+        return handler
 
     def on(self, payload_model: type[EventPayload]) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
-            self._handlers[(payload_model.event_type, payload_model.event_version)] = handler
-            return handler
+            return self.add(payload_model, handler)
 
         return register
 
     def on_batch(self, payload_model: type[EventPayload]) -> Callable[[BatchHandler], BatchHandler]:
         def register(handler: BatchHandler) -> BatchHandler:
-            key = (payload_model.event_type, payload_model.event_version)
+            key = _key(payload_model)
             self._batch_handlers[key] = handler
+            self._topics[key] = payload_model.topic
 
             async def one_at_a_time(uow: UnitOfWork, envelope: Envelope, payload: Any) -> None:
                 await handler(uow, [(envelope, payload)])
@@ -76,6 +115,35 @@ class EventRouter:
 
     def handler_for(self, envelope: Envelope) -> Handler | None:
         return self._handlers.get((envelope.type, envelope.version))
+
+    @property
+    def handled_types(self) -> set[tuple[str, int]]:
+        """(event type, version) of every registered handler."""
+        return set(self._handlers)
+
+    def check(self, subscribed_topics: Iterable[str]) -> None:
+        """Raise `UnhandledEventTypes` when a declared type has no handler, a handler's type is not
+        declared, or a handled type's topic is not among `subscribed_topics`. A router without
+        declarations is not checked (tests and benches that re-route a type to a topic of their own)."""
+        if self.declared is None:  # not moved to explicit registration yet: unchecked, as before
+            return
+        topics = set(subscribed_topics)
+        problems = [f"{t} v{v} is handled, but its topic {topic} is not subscribed"
+                    for (t, v), topic in sorted(self._topics.items()) if topic not in topics]
+        problems += [f"{t} v{v} is declared, but no handler is registered for it"
+                     for (t, v) in sorted(set(self.declared) - set(self._handlers))]
+        problems += [f"{t} v{v} has a handler, but the service does not declare it"
+                     for (t, v) in sorted(set(self._handlers) - set(self.declared))]
+        problems += [f"{model.event_type} v{model.event_version} is declared, but its topic {model.topic} "
+                     "is not subscribed" for model in self.declared.values() if model.topic not in topics]
+        if problems:
+            raise UnhandledEventTypes("; ".join(dict.fromkeys(problems)))
+
+    async def replay_waiting(self, uow: UnitOfWork, entity_id: UUID) -> int:
+        """`entity_id` is known now: replay the events waiting for it (0 without a waiting room)."""
+        if self.waiting is None:
+            return 0
+        return await self.waiting.replay_for(uow, entity_id, self)
 
     def batch_handler_for(self, envelope: Envelope) -> BatchHandler | None:
         return self._batch_handlers.get((envelope.type, envelope.version))
@@ -136,6 +204,9 @@ class BatchConsumer:
         transient_max_wait_seconds: float = 5.0,
     ) -> None:
         self.group, self.topics, self.router, self.sessions = group, list(topics), router, sessions
+        router.check(self.topics)
+        if router.waiting is not None and router.waiting.group != group:
+            raise UnhandledEventTypes(f"the waiting room is {router.waiting.group!r}'s, this consumer is {group!r}")
         self.max_attempts = max_attempts
         self._retrying = AsyncRetrying(
             retry=retry_if_exception(is_transient),
@@ -170,7 +241,7 @@ class BatchConsumer:
         return Incoming(record, envelope, payload)
 
     async def _apply(self, incoming: list[Incoming], *, isolated: bool) -> dict[str, int]:
-        outcomes = {"handled": 0, "duplicate": 0, "ignored": 0, "dead_lettered": 0}
+        outcomes = {"handled": 0, "duplicate": 0, "ignored": 0, "dead_lettered": 0, "waiting": 0}
         async with UnitOfWork(self.sessions) as uow:
             new_ids = await self._claim(uow, incoming) if not isolated else set()
             run = _Run(uow)
@@ -209,14 +280,31 @@ class BatchConsumer:
                 return "duplicate"
             new_ids.discard(item.envelope.id)  # the same id twice in one batch is handled once
             try:
-                await handler(uow, item.envelope, item.payload)
+                return await self._call(uow, item, handler)
             except Exception as error:
                 if is_transient(error):
                     raise
                 raise HandlerFailed(str(error)) from error
-            return "handled"
         finally:
             correlation_id_var.reset(token)
+
+    async def _call(self, uow: UnitOfWork, item: Incoming, handler: Handler) -> str:
+        """Run the handler; with a waiting room, inside a savepoint so that an event naming an
+        entity not known yet leaves nothing but its parked record."""
+        assert item.envelope is not None
+        waiting = self.router.waiting
+        if waiting is None:
+            await handler(uow, item.envelope, item.payload)
+            return "handled"
+        savepoint = await uow.session.begin_nested()
+        try:
+            await handler(uow, item.envelope, item.payload)
+        except NotKnownYet as missing:
+            await savepoint.rollback()
+            await waiting.park(uow.session, OriginalRecord.of(item.record), item.envelope, missing)
+            return "waiting"
+        await savepoint.commit()
+        return "handled"
 
     async def _apply_in_savepoint(self, uow: UnitOfWork, item: Incoming, handler: Handler) -> str:
         assert item.envelope is not None
@@ -230,6 +318,14 @@ class BatchConsumer:
                 await handler(uow, item.envelope, item.payload)
                 await savepoint.commit()
                 return "handled"
+            except NotKnownYet as missing:
+                await savepoint.rollback()
+                if self.router.waiting is None:
+                    last_error = missing
+                    continue
+                await inbox.claim(uow.session, self.group, [item.envelope.id])
+                await self.router.waiting.park(uow.session, OriginalRecord.of(item.record), item.envelope, missing)
+                return "waiting"
             except Exception as error:
                 await savepoint.rollback()
                 if is_transient(error):
@@ -241,28 +337,7 @@ class BatchConsumer:
         return "dead_lettered"
 
     async def _dead_letter(self, uow: UnitOfWork, item: Incoming, reason: str) -> None:
-        record = item.record
-        log.warning("dead-lettering a message from %s[%s]@%s: %s", record.topic, record.partition,
-                    record.offset, reason)
-        headers = [*(record.headers or ()), *self._dead_letter_headers(record, reason)]
-        row = outbox.raw_row(
-            row_id=outbox.dead_letter_row_id(self.group, record.topic, record.partition, record.offset),
-            topic=self.dead_letter_topic,
-            key=record.key,
-            value=record.value,
-            headers=headers,
-        )
-        await outbox.add_rows(uow.session, [row])
-
-    def _dead_letter_headers(self, record: Any, reason: str) -> list[tuple[str, bytes]]:
-        return [
-            ("dlq-reason", reason[:2000].encode()),
-            ("dlq-consumer-group", self.group.encode()),
-            ("dlq-original-topic", record.topic.encode()),
-            ("dlq-original-partition", str(record.partition).encode()),
-            ("dlq-original-offset", str(record.offset).encode()),
-            ("dlq-failed-at", datetime.now(UTC).isoformat().encode()),
-        ]
+        await dead_letter(uow.session, self.group, OriginalRecord.of(item.record), reason)
 
     def _note_retry(self, retry_state: Any) -> None:
         metrics.BATCH_RETRIES.labels(self.group).inc()

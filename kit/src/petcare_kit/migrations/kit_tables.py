@@ -42,9 +42,33 @@ def drop_kit_tables() -> None:
     op.drop_table("outbox")
 
 
+def create_waiting_table() -> None:
+    """`waiting_events` of `petcare_kit.waiting`, for a service whose router has a waiting room."""
+    from petcare_kit.waiting import waiting_events
+
+    waiting_events.create(op.get_bind())
+
+
+def drop_waiting_table() -> None:
+    op.drop_table("waiting_events")
+
+
+def create_client_directory_tables() -> None:
+    """`directory_companies` and `directory_people` of `petcare_kit.client_directory`, for a service
+    that mounts the clients directory read model."""
+    from petcare_kit.client_directory import DIRECTORY_METADATA
+
+    DIRECTORY_METADATA.create_all(op.get_bind())
+
+
+def drop_client_directory_tables() -> None:
+    op.drop_table("directory_people")
+    op.drop_table("directory_companies")
+
+
 def create_idempotency_table() -> None:
     """`idempotency_keys` of `petcare_kit.idempotency` (answers to keyed POSTs, kept 24 hours)."""
-    from petcare_kit.idempotency import idempotency_keys
+    from petcare_kit.idempotency_store import idempotency_keys
 
     idempotency_keys.create(op.get_bind(), checkfirst=True)
 

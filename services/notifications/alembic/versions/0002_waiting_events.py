@@ -1,12 +1,23 @@
-"""events waiting for a recipient that clients.events has not announced yet"""
+"""events waiting for a recipient that clients.events has not announced yet (frozen: revision 0003
+moves them to the kit's waiting_events)"""
 
 from alembic import op
-from notifications.adapters.tables import waiting_events
+from sqlalchemy import Column, DateTime, MetaData, Table, Text, Uuid, func
 
 revision = "0002"
 down_revision = "0001"
 branch_labels = None
 depends_on = None
+
+waiting_events = Table(
+    "waiting_events", MetaData(),
+    Column("id", Uuid, primary_key=True, comment="the envelope id"),
+    Column("company_id", Uuid, nullable=False),
+    Column("person_id", Uuid, nullable=False, index=True, comment="the person (or company) not known yet"),
+    Column("topic", Text, nullable=False),
+    Column("envelope", Text, nullable=False, comment="the envelope as received (JSON)"),
+    Column("parked_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
 
 
 def upgrade() -> None:

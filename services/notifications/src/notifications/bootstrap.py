@@ -1,35 +1,61 @@
-"""The composition root: consumer of every topic that can call for a notification, the email
-dispatcher, the API."""
+"""The composition root: the event types notifications handles (declared, and checked against the
+registered handlers at start-up), the consumer with its waiting room, the email dispatcher, the API."""
 
 from datetime import timedelta
 
 from fastapi import FastAPI
+from petcare_contracts.events import billing, clients, scheduling, texting
 from petcare_kit.app import create_service_app
+from petcare_kit.client_directory import DIRECTORY_EVENTS
+from petcare_kit.consumer import EventRouter
 from petcare_kit.runtime import ServiceRuntime
+from petcare_kit.waiting import WaitingRoom
 
 from notifications.adapters.sendgrid_sender import SendGridEmailSender
 from notifications.config import NotificationsSettings
-from notifications.entrypoints import alerts  # noqa: F401  (registers its handlers on the router)
+from notifications.entrypoints import alerts, consumers
 from notifications.entrypoints.api import feeds, settings_api
-from notifications.entrypoints.consumers import events
-from notifications.service_layer import waiting
 from notifications.service_layer.email_dispatcher import EmailDispatcher
 
+GROUP = "notifications"
 CONSUMES = ["clients.events", "scheduling.events", "billing.events", "texting.events"]
+HANDLES = [
+    *DIRECTORY_EVENTS,  # people and companies (petcare_kit.client_directory)
+    clients.ActivationEmailRequested, clients.PasswordResetRequested, clients.PortalInstructionsRequested,
+    scheduling.ServiceRequestAnswered, scheduling.ChangeRequestAnswered, scheduling.ConfirmationRequested,
+    scheduling.VisitCompleted, scheduling.VisitStarted, scheduling.ServiceRequestSubmitted,
+    scheduling.ChangeRequestSubmitted, scheduling.StaffLate,
+    billing.PaymentSucceeded, billing.InvoiceEmailRequested,
+    texting.TextReceived, texting.UnassignedTextAssigned, texting.UnassignedTextReceived,
+    texting.TextSent, texting.TextDelivered, texting.TextFailed, texting.TextNotSent,
+    texting.OptOutChanged, texting.TextingAvailabilityChanged,
+]
+"""Every event type notifications acts on. Any other type on the topics it reads is ignored (that
+is how R-NEVER-1..4 hold); a type listed here without a registered handler stops the start-up."""
 DESCRIPTION = """The one place that decides how each message reaches each person: conversation feeds
 (in-app), email and text, with the reasons recorded for every decision."""
 
 
+def build_router(settings: NotificationsSettings) -> EventRouter:
+    """The declared types, their handlers, and the room where events wait for unknown people."""
+    room = WaitingRoom(GROUP, timedelta(seconds=settings.unknown_recipient_wait_seconds))
+    router = EventRouter(handles=HANDLES, waiting=room)
+    consumers.register(router)
+    alerts.register(router)
+    return router
+
+
 def create_app(settings: NotificationsSettings | None = None) -> FastAPI:
     settings = settings or NotificationsSettings()
+    router = build_router(settings)
     runtime = ServiceRuntime(settings, publishes=["notifications.events", "texting.commands"],
-                             consumer_group="notifications", consumes=CONSUMES, router=events)
+                             consumer_group=GROUP, consumes=CONSUMES, router=router)
     if settings.run_email_dispatcher:
         sender = SendGridEmailSender(settings.sendgrid_api_key, settings.sendgrid_host, settings.from_email)
         dispatcher = EmailDispatcher(runtime.sessions, sender, settings)
         runtime.add_background_task("email-dispatcher", dispatcher.run_forever)
-    if settings.run_consumers:
-        wait = timedelta(seconds=settings.unknown_recipient_wait_seconds)
-        runtime.add_background_task("expire-waiting-events", lambda: waiting.expire_forever(runtime.sessions, wait))
+    if settings.run_consumers and router.waiting is not None:
+        room = router.waiting
+        runtime.add_background_task("expire-waiting-events", lambda: room.expire_forever(runtime.sessions))
     return create_service_app(runtime, title="Notifications", description=DESCRIPTION,
                               routers=[feeds.router, settings_api.router])

@@ -8,12 +8,12 @@ from uuid import uuid4
 
 import httpx
 import pytest
-from notifications.service_layer import waiting
 from petcare_contracts.events import billing, scheduling, texting
 from petcare_contracts.events.clients import ClientAdded, PortalInstructionsRequested
 from petcare_contracts.events.common import Contact
 from petcare_kit.identity import Identity, Role
 from petcare_kit.unit_of_work import UnitOfWork
+from petcare_kit.waiting import WaitingRoom
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -93,7 +93,7 @@ async def test_bad_events_go_to_the_dead_letter_topic_with_a_reason_and_the_serv
     # The malformed one at once; the one naming a stranger waits for them, then gives up with its reason.
     assert [d["dlq-reason"].split(":")[0] for d in await dead_letters(service)] == ["malformed_message"]
     async with UnitOfWork(service.runtime.sessions) as uow:
-        assert await waiting.dead_letter_expired(uow, timedelta(seconds=0)) == 1
+        assert await WaitingRoom(service.runtime.consumer.group, timedelta(seconds=0)).dead_letter_expired(uow) == 1
     reasons = sorted(d["dlq-reason"].split(":")[0] for d in await dead_letters(service))
     assert reasons == ["malformed_message", "unknown_recipient"]
     assert any(str(stranger) in d["dlq-reason"] for d in await dead_letters(service))

@@ -1,56 +1,71 @@
-"""Delivery preferences (owned here): per person, with the company's defaults for new people."""
+"""Delivery preferences (owned here): per person, and changes held for people not known yet."""
 
 from __future__ import annotations
 
 from uuid import UUID
 
-from sqlalchemy import func, select, update
+from petcare_kit.client_directory import directory_people
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from notifications.adapters.read_models import company_state
-from notifications.adapters.tables import preferences, recipients
-from notifications.domain.preferences import DefaultDelivery, Preferences
+from notifications.adapters.tables import held_preferences, preferences
+from notifications.domain.preferences import DefaultDelivery, Preferences, PreferencesChange
 
 
-async def ensure_preferences(session: AsyncSession, company_id: UUID, person_id: UUID, kind: str) -> None:
-    """A new person starts with the company's defaults for clients or staff (R-DELIV-6)."""
-    state = await company_state(session, company_id)
-    start = state.client_defaults if kind == "client" else state.staff_defaults
-    await session.execute(insert(preferences).values(
-        person_id=person_id, company_id=company_id, default_delivery=start.default_delivery.value,
-        texting_enabled=start.texting_enabled).on_conflict_do_nothing())
+class SqlPreferences:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, company_id: UUID, person_id: UUID) -> Preferences | None:
+        row = (await self.session.execute(select(preferences).where(
+            preferences.c.company_id == company_id, preferences.c.person_id == person_id))).one_or_none()
+        return Preferences(DefaultDelivery(row.default_delivery), row.texting_enabled) if row else None
+
+    def _values(self, prefs: Preferences) -> dict[str, object]:
+        return {"default_delivery": prefs.default_delivery.value, "texting_enabled": prefs.texting_enabled}
+
+    async def save(self, company_id: UUID, person_id: UUID, prefs: Preferences) -> None:
+        values = {**self._values(prefs), "updated_at": func.now()}
+        await self.session.execute(insert(preferences).values(person_id=person_id, company_id=company_id, **values)
+                                   .on_conflict_do_update(index_elements=["person_id"], set_=values))
+
+    async def start(self, company_id: UUID, person_id: UUID, prefs: Preferences) -> None:
+        await self.session.execute(insert(preferences).values(person_id=person_id, company_id=company_id,
+                                                              **self._values(prefs)).on_conflict_do_nothing())
+
+    async def bulk_set(self, company_id: UUID, kind: str, *, default_delivery: DefaultDelivery | None,
+                       texting_enabled: bool | None) -> int:
+        values: dict[str, object] = {"updated_at": func.now()}
+        if default_delivery is not None:
+            values["default_delivery"] = default_delivery.value
+        if texting_enabled is not None:
+            values["texting_enabled"] = texting_enabled
+        people = select(directory_people.c.person_id).where(directory_people.c.company_id == company_id,
+                                                            directory_people.c.kind == kind)
+        result = await self.session.execute(update(preferences).where(
+            preferences.c.company_id == company_id, preferences.c.person_id.in_(people)).values(**values))
+        return result.rowcount or 0  # type: ignore[attr-defined]
+
+    async def held(self, company_id: UUID, person_id: UUID) -> PreferencesChange | None:
+        row = (await self.session.execute(select(held_preferences).where(
+            held_preferences.c.company_id == company_id, held_preferences.c.person_id == person_id))).one_or_none()
+        return _change(row) if row else None
+
+    async def hold(self, company_id: UUID, person_id: UUID, change: PreferencesChange) -> None:
+        values = {"default_delivery": change.default_delivery.value if change.default_delivery else None,
+                  "texting_enabled": change.texting_enabled, "held_at": func.now()}
+        await self.session.execute(insert(held_preferences).values(company_id=company_id, person_id=person_id,
+                                                                   **values)
+                                   .on_conflict_do_update(index_elements=["company_id", "person_id"], set_=values))
+
+    async def release(self, company_id: UUID, person_id: UUID) -> PreferencesChange | None:
+        row = (await self.session.execute(delete(held_preferences).where(
+            held_preferences.c.company_id == company_id, held_preferences.c.person_id == person_id)
+            .returning(held_preferences))).one_or_none()
+        return _change(row) if row else None
 
 
-async def get_preferences(session: AsyncSession, company_id: UUID, person_id: UUID) -> Preferences:
-    row = (await session.execute(select(preferences).where(
-        preferences.c.company_id == company_id, preferences.c.person_id == person_id))).one_or_none()
-    if row is None:
-        return Preferences()
-    return Preferences(DefaultDelivery(row.default_delivery), row.texting_enabled)
-
-
-async def set_preferences(session: AsyncSession, company_id: UUID, person_id: UUID, *,
-                          default_delivery: DefaultDelivery | None, texting_enabled: bool | None) -> Preferences:
-    current = await get_preferences(session, company_id, person_id)
-    new = Preferences(default_delivery or current.default_delivery,
-                      current.texting_enabled if texting_enabled is None else texting_enabled)
-    values = {"default_delivery": new.default_delivery.value, "texting_enabled": new.texting_enabled,
-              "updated_at": func.now()}
-    await session.execute(insert(preferences).values(person_id=person_id, company_id=company_id, **values)
-                          .on_conflict_do_update(index_elements=["person_id"], set_=values))
-    return new
-
-
-async def bulk_set(session: AsyncSession, company_id: UUID, kind: str, *, default_delivery: DefaultDelivery | None,
-                   texting_enabled: bool | None) -> int:
-    """R-DELIV-6: every client (or every staff member) of the company at once."""
-    values: dict[str, object] = {"updated_at": func.now()}
-    if default_delivery is not None:
-        values["default_delivery"] = default_delivery.value
-    if texting_enabled is not None:
-        values["texting_enabled"] = texting_enabled
-    people = select(recipients.c.person_id).where(recipients.c.company_id == company_id, recipients.c.kind == kind)
-    result = await session.execute(update(preferences).where(
-        preferences.c.company_id == company_id, preferences.c.person_id.in_(people)).values(**values))
-    return result.rowcount or 0
+def _change(row) -> PreferencesChange:  # type: ignore[no-untyped-def]
+    return PreferencesChange(DefaultDelivery(row.default_delivery) if row.default_delivery else None,
+                             row.texting_enabled)

@@ -1,5 +1,7 @@
-"""The notifications service's tables. Recipients and company settings are read models of other
-services' events; preferences, switches, feeds and deliveries are owned here."""
+"""The notifications service's tables. People and companies come from clients.events through the
+kit's read model (`petcare_kit.client_directory`: directory_people, directory_companies); events that
+wait for them are in the kit's `waiting_events` (petcare_kit.waiting). Here: what texting reports of
+a company, preferences (and those held for people not known yet), switches, feeds and deliveries."""
 
 from sqlalchemy import (
     Boolean,
@@ -25,24 +27,9 @@ def _now(name: str) -> Column:
     return Column(name, DateTime(timezone=True), nullable=False, server_default=func.now())
 
 
-recipients = Table(
-    "recipients", metadata,
-    Column("person_id", Uuid, primary_key=True),
-    Column("company_id", Uuid, nullable=False, index=True),
-    Column("kind", Text, nullable=False),
-    Column("role", Text, nullable=False),
-    Column("name", Text, nullable=False),
-    Column("email", Text, nullable=True),
-    Column("mobile", Text, nullable=True, comment="as entered; validity is computed when deciding"),
-    Column("active", Boolean, nullable=False),
-    _now("updated_at"),
-)
-
 companies = Table(
     "companies", metadata,
     Column("company_id", Uuid, primary_key=True),
-    Column("name", Text, nullable=False, server_default=""),
-    Column("notify_client_when_visit_starts", Boolean, nullable=False, server_default="false"),
     Column("switches_off", JSONB, nullable=False, server_default="[]"),
     Column("texting_available", Boolean, nullable=False, server_default="false"),
     Column("texting_reasons", JSONB, nullable=False,
@@ -60,6 +47,16 @@ preferences = Table(
     Column("default_delivery", Text, nullable=False),
     Column("texting_enabled", Boolean, nullable=False),
     _now("updated_at"),
+)
+
+held_preferences = Table(
+    "held_preferences", metadata,
+    Column("company_id", Uuid, nullable=False),
+    Column("person_id", Uuid, nullable=False, comment="not known yet when the change was made"),
+    Column("default_delivery", Text, nullable=True, comment="null: unchanged"),
+    Column("texting_enabled", Boolean, nullable=True, comment="null: unchanged"),
+    _now("held_at"),
+    PrimaryKeyConstraint("company_id", "person_id"),
 )
 
 opt_outs = Table(
@@ -116,14 +113,4 @@ deliveries = Table(
     Index("deliveries_by_recipient", "company_id", "recipient_id", "created_at"),
     Index("deliveries_email_due", "email_next_attempt_at",
           postgresql_where=text("email_state IN ('pending', 'sending')")),
-)
-
-waiting_events = Table(
-    "waiting_events", metadata,
-    Column("id", Uuid, primary_key=True, comment="the envelope id"),
-    Column("company_id", Uuid, nullable=False),
-    Column("person_id", Uuid, nullable=False, index=True, comment="the person (or company) not known yet"),
-    Column("topic", Text, nullable=False),
-    Column("envelope", Text, nullable=False, comment="the envelope as received (JSON)"),
-    _now("parked_at"),
 )

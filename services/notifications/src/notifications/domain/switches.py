@@ -35,3 +35,10 @@ class TextingAvailability:
 
     available: bool = False
     reasons: tuple[str, ...] = field(default=("texting is not set up for this company",))
+
+
+def switches_off_after(current: CompanySwitches, changes: dict[Switch, bool]) -> list[Switch]:
+    """R-DELIV-8: the switches that are off once `changes` are applied (a switch not named keeps its
+    state), in a stable order."""
+    on = {s for s in Switch if s in current.on and changes.get(s, True)} | {s for s, v in changes.items() if v}
+    return sorted(s for s in Switch if s not in on)

@@ -88,3 +88,13 @@ CLIENT_EMAIL_TRIGGERS = frozenset(t for t, r in RULES.items()
 def feed_switch(recipient_kind: str) -> Switch:
     """Conversation texts: "Message Sent To Clients" for clients, "Staff Is Sent Message" for staff."""
     return Switch.MESSAGE_SENT_TO_CLIENTS if recipient_kind == "client" else Switch.STAFF_IS_SENT_MESSAGE
+
+
+def activation_trigger(requested_by: str) -> Trigger:
+    """R-EMAIL-7 when the business ticked "send activation email", R-EMAIL-6 when the client asked."""
+    return Trigger.ACTIVATION_SENT_BY_BUSINESS if requested_by == "business" else Trigger.ACTIVATION_REQUESTED_BY_CLIENT
+
+
+def payment_trigger(initiated_by: str) -> Trigger:
+    """R-EMAIL-3 when the client paid by card, R-EMAIL-4 when the business charged the card."""
+    return Trigger.CLIENT_PAID_BY_CARD if initiated_by == "client" else Trigger.CARD_CHARGED_BY_BUSINESS

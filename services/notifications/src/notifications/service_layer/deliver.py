@@ -1,6 +1,7 @@
 """Turning a trigger into deliveries: decide (pure), record the decision with its reasons, queue
-the email for the dispatcher and the text as a command to texting, all in the caller's transaction.
-Providers are called later, after the decision is stored (the dispatcher, the texting service)."""
+the email for the dispatcher and the text as a command to texting, all in the caller's transaction
+(no commit here). Providers are called later, after the decision is stored (the dispatcher, the
+texting service)."""
 
 from __future__ import annotations
 
@@ -11,14 +12,14 @@ from uuid import UUID, uuid4
 from petcare_contracts import Actor
 from petcare_contracts.events.notifications import ChannelDecision, DeliveryDecided
 from petcare_contracts.events.texting import SendTextRequested
-from petcare_kit.unit_of_work import UnitOfWork
-from sqlalchemy import func
 
-from notifications.adapters import deliveries_repo, preferences_repo, read_models
 from notifications.adapters.email_templates import render_email
 from notifications.domain.decision import Decision, decide
-from notifications.domain.preferences import DeliveryOverride
+from notifications.domain.deliveries import NewDelivery
+from notifications.domain.preferences import DeliveryOverride, Preferences
 from notifications.domain.triggers import Trigger
+from notifications.service_layer.errors import UnknownCompany, UnknownRecipient
+from notifications.service_layer.ports import UnitOfWork
 
 
 async def deliver(
@@ -34,13 +35,20 @@ async def deliver(
     override: DeliveryOverride | None = None,
     actor: Actor | None = None,
 ) -> Decision | None:
-    """Returns the decision, or None when this cause was already delivered to this person (replay)."""
-    session = uow.session
-    recipient = await read_models.get_recipient(session, company_id, recipient_id)
-    preferences = await preferences_repo.get_preferences(session, company_id, recipient_id)
-    company = await read_models.company_state(session, company_id)
+    """Decide how `trigger` reaches `recipient_id` and queue it (R-DELIV-2..9, R-EMAIL-1..9): the
+    decision is recorded with its reasons (R-DELIV-7) and published (`DeliveryDecided`), a chosen
+    email is queued for the dispatcher, a chosen text is sent to texting (`SendTextRequested`).
+
+    Returns the decision, or None when this cause was already delivered to this person (replay).
+    Raises UnknownRecipient / UnknownCompany when clients.events has not introduced them yet (the
+    event then waits for them)."""
+    recipient = await uow.recipients.find(company_id, recipient_id)
+    if recipient is None:
+        raise UnknownRecipient(recipient_id, company_id)
+    company = await uow.companies.state(company_id)
     if not company.name:  # emails carry the business's name: wait for the company's own event
-        raise read_models.UnknownCompany(company_id)
+        raise UnknownCompany(company_id)
+    preferences = await uow.preferences.get(company_id, recipient_id) or Preferences()
     decision = decide(trigger, recipient, preferences, company.switches, company.texting, override)
     delivery_id = uuid4()
     email = None
@@ -49,23 +57,21 @@ async def deliver(
                                            data=data)
         email = {"to": recipient.email, "to_name": recipient.name, "subject": subject, "text": text, "html": html,
                  "from_name": company.name or "Your pet-care team",
-                 "reply_to": await read_models.reply_to_address(session, company_id), "category": trigger.value}
-    added = await deliveries_repo.add(
-        session, id=delivery_id, company_id=company_id, trigger=trigger.value, recipient_id=recipient_id,
-        source_id=source_id, decision=[asdict(c) for c in decision.channels],
-        email_state="pending" if email else "none", email=email,
-        email_next_attempt_at=func.now() if email else None,
-        text_state="requested" if decision.text.chosen else "none")
+                 "reply_to": await uow.recipients.reply_to_address(company_id), "category": trigger.value}
+    added = await uow.deliveries.add(NewDelivery(
+        id=delivery_id, company_id=company_id, trigger=trigger.value, recipient_id=recipient_id, source_id=source_id,
+        decision=[asdict(c) for c in decision.channels], email=email, text_requested=decision.text.chosen))
     if not added:
         return None
+    by = {"actor": actor} if actor else {}
     if decision.text.chosen:
         assert recipient.mobile is not None and recipient.mobile.e164 is not None
         await uow.publish(SendTextRequested(
             delivery_id=delivery_id, recipient_id=recipient_id, recipient_kind=recipient.kind,
             to_number=recipient.mobile.e164, body=text_body or data.get("text", ""), image_urls=image_urls or [],
-            purpose=trigger.value), company_id=company_id, **({"actor": actor} if actor else {}))
+            purpose=trigger.value), company_id=company_id, **by)
     await uow.publish(DeliveryDecided(
         delivery_id=delivery_id, trigger=trigger.value, recipient_id=recipient_id,
         channels=[ChannelDecision(channel=c.channel, chosen=c.chosen, reasons=list(c.reasons))
-                  for c in decision.channels]), company_id=company_id, **({"actor": actor} if actor else {}))
+                  for c in decision.channels]), company_id=company_id, **by)
     return decision
