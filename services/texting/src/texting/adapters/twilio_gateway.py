@@ -14,6 +14,9 @@ from texting.domain.registration import RegistrationForm
 
 OPTED_OUT = 21610
 """Twilio's "the recipient replied STOP" error (R-TEXT-12)."""
+PAGE_SIZE = 50
+OLDER_IN_A_ROW = 50
+"""Messages older than the window, in a row, after which a look-up stops paging."""
 A2P_POLICY_SID = "RNdfbf3fae0e1107f8aded0e7cead80bf5"
 """Twilio's policy for A2P messaging profiles (secondary customer profile and trust product)."""
 
@@ -67,11 +70,39 @@ class TwilioGateway:
             from_=from_number, to=to, body=body or None, media_url=media_urls or None, status_callback=status_callback))
         return message.sid
 
-    def find_sent(self, *, from_number: str, to: str, body: str, since: datetime) -> str | None:
-        """After a crash between the call and recording it: did Twilio take this text already?
-        Twilio has no idempotency key for messages, so match sender, recipient, body and time."""
-        recent = _call(lambda: self.client.messages.list(from_=from_number, to=to, date_sent_after=since, limit=50))
-        return next((m.sid for m in recent if (m.body or "") == body), None)
+    def sent_between(self, *, from_number: str, to: str, start: datetime, end: datetime) -> list[str]:
+        """Sids of the messages Twilio created from `from_number` to `to` between `start` and `end`,
+        oldest first: the look-up of our own earlier attempt after a crash, bounded by its time.
+
+        Twilio keeps no identifier of ours with a message (its Message resource returns neither the
+        StatusCallback nor any tag), so the caller makes the window unambiguous: one call at a time
+        per (from, to) and the sids it already recorded left out. Pages are read newest first until
+        `OLDER_IN_A_ROW` messages in a row are older than `start` (never a fixed number of newest),
+        since Twilio's order is by send date and a queued message has none yet.
+        """
+        def look() -> list[tuple[datetime, str]]:
+            found: list[tuple[datetime, str]] = []
+            older = 0
+            for message in self.client.messages.stream(from_=from_number, to=to, page_size=PAGE_SIZE):
+                created = message.date_created
+                if created is None or created > end:
+                    continue
+                if created < start:
+                    older += 1
+                    if older >= OLDER_IN_A_ROW:
+                        break
+                    continue
+                older = 0
+                found.append((created, message.sid))
+            return found
+
+        return [sid for _, sid in sorted(_call(look))]
+
+    def status_of(self, sid: str) -> tuple[str, int | None]:
+        """(Twilio's status of message `sid`, its error code): the reconciliation of texts whose
+        status callbacks were lost. Raises TwilioRejected (e.g. 20404 unknown) or TwilioUnavailable."""
+        message = _call(lambda: self.client.messages(sid).fetch())
+        return message.status, message.error_code
 
     def register_brand(self, form: RegistrationForm, *, company_name: str) -> tuple[str, str]:
         """R-TEXT-3: a customer profile and an A2P trust product carrying the business (and its tax
