@@ -111,3 +111,27 @@ async def test_a_crash_between_decision_and_provider_call_sends_exactly_once_aft
     await suite.start("notifications", process_name="notifications", **notifications_env(suite))
     mails = await wait_for_mails(suite, "cora@example.com", 1)
     assert len(mails) == 1
+
+
+async def test_delivery_can_be_set_right_after_the_client_is_created(suite):
+    """Issue 9 item 12: a frontend creates a client and sets its delivery at once, before notifications
+    has consumed the new client: the PUT is accepted (pending) and applies when the client arrives."""
+    await suite.start("notifications", **notifications_env(suite))
+    gateway = await suite.start_gateway()
+    async with httpx.AsyncClient(base_url=gateway, timeout=30) as http:
+        company = await sign_up(http, "Quick Paws")
+        admin = {"authorization": f"Bearer {company['tokens']['access_token']}"}
+        for n in range(3):
+            client = (await http.post("/api/clients/clients", headers=admin, json={
+                "first_name": "Quick", "last_name": f"Client{n}", "emails": [f"quick{n}@example.com"]})).json()
+            response = await http.put(f"/api/notifications/preferences/{client['id']}", headers=admin,
+                                      json={"default_delivery": "text_and_email", "texting_enabled": True})
+            assert response.status_code == 200, response.text
+            deadline = time.monotonic() + 30
+            while True:
+                prefs = (await http.get(f"/api/notifications/preferences/{client['id']}", headers=admin)).json()
+                if prefs.get("pending") is False:
+                    break
+                assert time.monotonic() < deadline, f"the client never reached notifications: {prefs}"
+                await asyncio.sleep(0.2)
+            assert (prefs["default_delivery"], prefs["texting_enabled"]) == ("text_and_email", True)
