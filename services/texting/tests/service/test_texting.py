@@ -182,6 +182,8 @@ async def test_r_text_12_stop_opts_out_and_a_later_text_is_not_sent_until_start(
     await service.forward_webhooks(at_least=1)
     [opt_out] = [e for e in await service.events() if e["type"] == "texting.opt_out.changed"]
     assert opt_out["data"] == {"number": CLIENT_MOBILE, "opted_out": True, "keyword": "STOP"}
+    [in_feed] = [e for e in await service.events() if e["type"] == "texting.text.received"]
+    assert in_feed["data"]["body"] == "STOP" and in_feed["data"]["person_id"] == str(company.client_id)
     await service.feed(command(company, body="are you there?"), company.id)
     await service.dispatch()
     assert await sent_to(service, CLIENT_MOBILE) == []

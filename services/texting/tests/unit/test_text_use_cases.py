@@ -109,6 +109,14 @@ async def test_r_text_12_an_opted_out_number_is_not_texted(ctx, uow, company, ad
     assert await sending.accept(ctx, SendText(company_id=company, request=order(ada))) == 1
 
 
+async def test_r_text_8_r_text_12_stop_and_start_land_in_the_senders_feed(ctx, uow, company, ada):
+    """Issue 9, item 9: staff could not see why texts stopped."""
+    await webhooks.inbound(ctx, inbound("Stop"))
+    await webhooks.inbound(ctx, inbound("START"))
+    assert [e["body"] for e in uow.events("texting.text.received")] == ["Stop", "START"]
+    assert [e["opted_out"] for e in uow.events("texting.opt_out.changed")] == [True, False]
+
+
 async def test_status_callbacks_move_forward_once_and_report(ctx, uow, company, ada):
     request = order(ada)
     await sending.accept(ctx, SendText(company_id=company, request=request))

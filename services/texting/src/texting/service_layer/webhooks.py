@@ -51,7 +51,8 @@ async def status_callback(ctx: Context, command: ApplyStatusCallback) -> None:
 
 async def inbound(ctx: Context, command: ReceiveText) -> None:
     """R-TEXT-8 (the one person with that number: their feed), R-TEXT-9 (nobody, or several people:
-    Unassigned Messages), R-TEXT-12 (STOP/START). A text to a number no company holds is dropped."""
+    Unassigned Messages), R-TEXT-12 (STOP/START change the opt-out, and the text itself lands in the
+    feed or Unassigned Messages like any other). A text to a number no company holds is dropped."""
     account = await ctx.uow.accounts.by_number(normalise(command.to_number) or command.to_number)
     if account is None or account.number is None:
         return
@@ -72,7 +73,8 @@ async def inbound(ctx: Context, command: ReceiveText) -> None:
         await ctx.uow.opt_outs.set(company_id, sender, keyword == "opt_out")
         await ctx.publish(OptOutChanged(number=sender, opted_out=keyword == "opt_out", keyword=body.strip().upper()),
                           company_id=company_id)
-    elif person is not None:
+    # Keyword replies land where any text would (R-TEXT-8), so staff see why texting stopped.
+    if person is not None:
         await ctx.publish(TextReceived(text_id=text_id, person_id=person.person_id, person_kind=person.kind,
                                        from_number=sender, body=body, media_urls=list(command.media_urls),
                                        received_at=now), company_id=company_id)
