@@ -12,14 +12,12 @@ first. An event still waiting after `wait` is dead-lettered in the consumer's fo
 (`petcare_kit.dead_letters`), with its original topic, partition, offset, key and headers.
 
 A service turns it on by giving its router a room: `EventRouter(handles=[...],
-waiting=WaitingRoom(group, wait))`, runs `room.expire_forever` as a background task, and creates the
-table with `petcare_kit.migrations.create_waiting_table()`.
+waiting=WaitingRoom(group, wait))`, runs `room.expiry_job(sessions)` as a background task, and
+creates the table with `petcare_kit.migrations.kit_tables.create_waiting_table()`.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from datetime import timedelta
 from typing import TYPE_CHECKING, ClassVar
@@ -45,6 +43,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from petcare_kit.background import PeriodicJob
 from petcare_kit.context import correlation_id_var
 from petcare_kit.dead_letters import OriginalRecord, dead_letter
 from petcare_kit.headers import headers_from_json, headers_to_json
@@ -168,19 +167,16 @@ class WaitingRoom:
         await uow.commit()
         return len(rows)
 
-    async def expire_forever(self, sessions: async_sessionmaker[AsyncSession], interval_seconds: float = 30) -> None:
-        """The background loop: `dead_letter_expired` every `interval_seconds`. Safe with several
-        replicas: each expired row is deleted (and dead-lettered) by one of them."""
-        while True:
-            try:
-                async with UnitOfWork(sessions) as uow:
-                    await self.dead_letter_expired(uow)
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("expiring waiting events failed; will retry")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.sleep(interval_seconds)
+    def expiry_job(self, sessions: async_sessionmaker[AsyncSession], interval_seconds: float = 30) -> PeriodicJob:
+        """The background job: `dead_letter_expired` every `interval_seconds`, retried with backoff
+        when it fails. Safe with several replicas: each expired row is deleted (and dead-lettered) by
+        one of them. Run it with `runtime.add_background_task(job.name, job.run_forever)`."""
+
+        async def expire() -> int:
+            async with UnitOfWork(sessions) as uow:
+                return await self.dead_letter_expired(uow)
+
+        return PeriodicJob(f"{self.group}-expire-waiting-events", expire, interval_seconds=interval_seconds)
 
 
 def _original(row) -> OriginalRecord:  # type: ignore[no-untyped-def]

@@ -55,7 +55,7 @@ def create_app(settings: NotificationsSettings | None = None) -> FastAPI:
         dispatcher = EmailDispatcher(runtime.sessions, sender, settings)
         runtime.add_background_task("email-dispatcher", dispatcher.run_forever)
     if settings.run_consumers and router.waiting is not None:
-        room = router.waiting
-        runtime.add_background_task("expire-waiting-events", lambda: room.expire_forever(runtime.sessions))
+        expiry = router.waiting.expiry_job(runtime.sessions)
+        runtime.add_background_task(expiry.name, expiry.run_forever)
     return create_service_app(runtime, title="Notifications", description=DESCRIPTION,
                               routers=[feeds.router, settings_api.router])
