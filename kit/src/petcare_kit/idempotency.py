@@ -41,30 +41,23 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from sqlalchemy import (
-    Column,
-    DateTime,
-    Index,
-    Integer,
-    LargeBinary,
-    PrimaryKeyConstraint,
-    Table,
-    Text,
-    Uuid,
-    delete,
-    func,
-    select,
-    text,
-)
 from sqlalchemy import exc as sa_exc
-from sqlalchemy.dialects.postgresql import JSONB, insert
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from petcare_kit.db import KIT_METADATA
 from petcare_kit.errors import Conflict, DomainError, InvalidInput, Unauthenticated, error_body
+from petcare_kit.idempotency_store import (
+    KEEP_HOURS,
+    KeyScope,
+    StoredAnswer,
+    find_answer,
+    idempotency_keys,
+    purge,
+    store_answer,
+)
 from petcare_kit.identity import Role, verify_identity
 from petcare_kit.transient import is_transient
 from petcare_kit.unit_of_work import UnitOfWork
@@ -79,25 +72,8 @@ log = logging.getLogger(__name__)
 HEADER = "idempotency-key"
 REPLAYED_HEADER = "idempotent-replayed"
 MAX_KEY_LENGTH = 255
-KEEP_HOURS = 24
 KEPT_HEADERS = ("content-type", "location")
 NO_PERSON = UUID(int=0)
-
-idempotency_keys = Table(
-    "idempotency_keys",
-    KIT_METADATA,
-    Column("company_id", Uuid, nullable=False, comment="nil UUID for a person of no company"),
-    Column("person_id", Uuid, nullable=False),
-    Column("key", Text, nullable=False),
-    Column("request_hash", Text, nullable=False, comment="sha256 of method, path, query and body"),
-    Column("status", Integer, nullable=False),
-    Column("headers", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
-    Column("body", LargeBinary, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    PrimaryKeyConstraint("company_id", "person_id", "key"),
-    Index("idempotency_keys_created_at", "created_at"),
-)
-
 
 class KeyReused(InvalidInput):
     code = "idempotency_key_reused"
@@ -105,14 +81,6 @@ class KeyReused(InvalidInput):
 
 class RequestInProgress(Conflict):
     code = "idempotency_request_in_progress"
-
-
-@dataclass(frozen=True)
-class StoredAnswer:
-    request_hash: str
-    status: int
-    headers: dict[str, str]
-    body: bytes
 
 
 @dataclass
@@ -126,6 +94,10 @@ class PendingKey:
     session: AsyncSession | None = None
     claimed: bool = False
     replay: StoredAnswer | None = field(default=None, repr=False)
+
+    @property
+    def scope(self) -> KeyScope:
+        return KeyScope(self.company_id, self.person_id, self.key)
 
     @property
     def lock_id(self) -> int:
@@ -160,7 +132,7 @@ class IdempotentUnitOfWork(UnitOfWork):
             if not locked:
                 raise RequestInProgress("A request with this Idempotency-Key is still being handled; "
                                         "retry in a moment to get its answer.")
-            answer = await find_answer(self.session, self._pending)
+            answer = await find_answer(self.session, self._pending.scope)
             if answer is not None:
                 raise _AnsweredMeanwhile(answer)
         except BaseException:
@@ -197,41 +169,6 @@ async def unit_of_work(runtime: ServiceRuntime) -> AsyncIterator[UnitOfWork]:
         uow = IdempotentUnitOfWork(runtime.sessions, pending)
     async with uow:
         yield uow
-
-
-async def find_answer(session: AsyncSession, pending: PendingKey) -> StoredAnswer | None:
-    row = (await session.execute(
-        select(idempotency_keys).where(
-            idempotency_keys.c.company_id == pending.company_id, idempotency_keys.c.person_id == pending.person_id,
-            idempotency_keys.c.key == pending.key,
-            idempotency_keys.c.created_at > func.now() - text(f"interval '{KEEP_HOURS} hours'"),
-        ))).one_or_none()
-    if row is None:
-        return None
-    return StoredAnswer(row.request_hash, row.status, dict(row.headers), bytes(row.body))
-
-
-async def store_answer(session: AsyncSession, pending: PendingKey, status: int, headers: dict[str, str],
-                       body: bytes) -> None:
-    """Insert the answer (replacing an expired row of the same key) in the session's transaction."""
-    values = {"company_id": pending.company_id, "person_id": pending.person_id, "key": pending.key,
-              "request_hash": pending.request_hash, "status": status, "headers": headers, "body": body}
-    expired = idempotency_keys.c.created_at <= func.now() - text(f"interval '{KEEP_HOURS} hours'")
-    statement = insert(idempotency_keys).values(**values)
-    statement = statement.on_conflict_do_update(
-        index_elements=["company_id", "person_id", "key"],
-        set_={**{name: statement.excluded[name] for name in values}, "created_at": func.now()}, where=expired,
-    ).returning(idempotency_keys.c.key)
-    if (await session.execute(statement)).first() is None:
-        raise RequestInProgress("Another request with this Idempotency-Key was answered meanwhile; retry it.")
-
-
-async def purge(sessions: async_sessionmaker[AsyncSession]) -> int:
-    """Delete answers older than 24 hours; returns how many."""
-    async with sessions() as session, session.begin():
-        result = await session.execute(delete(idempotency_keys).where(
-            idempotency_keys.c.created_at <= func.now() - text(f"interval '{KEEP_HOURS} hours'")))
-        return result.rowcount or 0
 
 
 def request_hash(method: str, path: str, query: bytes, body: bytes) -> str:
@@ -288,7 +225,7 @@ class IdempotentRequests:
                              request_hash("POST", scope["path"], scope.get("query_string", b""), body))
         try:
             async with self.runtime.sessions() as session:
-                answer = await find_answer(session, pending)
+                answer = await find_answer(session, pending.scope)
         except Exception as error:
             if not is_transient(error):
                 raise
@@ -318,7 +255,10 @@ class IdempotentRequests:
             status, headers, content = _parts(response)
             if pending.session is not None and status < 500:
                 try:
-                    await store_answer(pending.session, pending, status, _kept(headers), content)
+                    stored = StoredAnswer(pending.request_hash, status, _kept(headers), content)
+                    if not await store_answer(pending.session, pending.scope, stored):
+                        raise RequestInProgress("Another request with this Idempotency-Key was answered "
+                                                "meanwhile; retry it to get that answer.")
                     await pending.session.commit()
                 except RequestInProgress as error:
                     await _send_error(send, error.status, error.code, error.message)
@@ -425,3 +365,7 @@ def install(app: FastAPI, runtime: ServiceRuntime) -> None:
             await asyncio.sleep(interval)
 
     runtime.add_background_task("idempotency-purge", purge_forever)
+
+
+__all__ = ["HEADER", "IdempotentRequests", "IdempotentUnitOfWork", "KeyReused", "RequestInProgress", "idempotency_keys",
+           "install", "purge", "request_hash", "unit_of_work"]

@@ -68,7 +68,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
         allow_headers=["Authorization", "Content-Type", "Accept", "Accept-Language", "Idempotency-Key",
                        REQUEST_ID_HEADER, CORRELATION_ID_HEADER],
-        expose_headers=[REQUEST_ID_HEADER, "Retry-After", "Location", "Content-Disposition"],
+        expose_headers=[REQUEST_ID_HEADER, "Retry-After", "Location", "Content-Disposition", "Idempotent-Replayed"],
         max_age=600,
     )
     app.include_router(router)
