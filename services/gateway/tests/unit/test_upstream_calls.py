@@ -1,0 +1,29 @@
+"""Which upstream calls the gateway may send twice (issue 9, item 5)."""
+
+from __future__ import annotations
+
+import httpx
+from gateway.upstream_calls import _Attempt, _retry_reason, is_idempotent
+
+
+def test_idempotent_methods_and_keyed_posts_may_be_repeated():
+    assert is_idempotent("GET") and is_idempotent("put") and is_idempotent("DELETE")
+    assert not is_idempotent("POST") and not is_idempotent("PATCH")
+    assert is_idempotent("POST", [("Idempotency-Key", "k-1")])
+    assert is_idempotent("POST", {"idempotency-key": "k-1"})
+    assert not is_idempotent("POST", [("Idempotency-Key", "")])
+
+
+def test_a_post_is_sent_again_only_when_it_surely_never_arrived():
+    reused, fresh = _Attempt(), _Attempt(opened_connection=True)
+    dropped = httpx.RemoteProtocolError("Server disconnected without sending a response.")
+    assert _retry_reason(httpx.ConnectError("refused"), fresh, idempotent=False) == "connect_failed"
+    assert _retry_reason(dropped, reused, idempotent=False) == "stale_connection"
+    assert _retry_reason(httpx.ReadError("reset"), reused, idempotent=False) == "stale_connection"
+    assert _retry_reason(dropped, fresh, idempotent=False) is None, "a new connection that died: it may have run"
+    assert _retry_reason(dropped, _Attempt(answer_started=True), idempotent=False) is None
+    assert _retry_reason(dropped, fresh, idempotent=True) == "idempotent"
+
+
+def test_a_timeout_is_never_repeated():
+    assert _retry_reason(httpx.ReadTimeout("slow"), _Attempt(), idempotent=True) is None
