@@ -47,7 +47,7 @@ class FakePeople:
             raise NotFound("No such client or staff member.", code="person_not_found")
         return person
 
-    async def list(self, company_id: UUID, kind: str | None) -> list[Person]:
+    async def in_company(self, company_id: UUID, kind: str | None) -> list[Person]:
         return sorted((p for p in self.rows.values() if p.company_id == company_id and kind in (None, p.kind)),
                       key=lambda p: p.name)
 
@@ -126,7 +126,7 @@ class FakeUnassigned:
             raise NotFound("No such unassigned message.", code="unassigned_message_not_found")
         return message
 
-    async def list(self, company_id: UUID, *, include_assigned: bool) -> list[UnassignedMessage]:
+    async def in_company(self, company_id: UUID, *, include_assigned: bool) -> list[UnassignedMessage]:
         return sorted((m for m in self.rows.values() if m.company_id == company_id
                        and (include_assigned or m.assigned_to is None)), key=lambda m: m.received_at, reverse=True)
 

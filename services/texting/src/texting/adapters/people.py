@@ -30,7 +30,7 @@ class SqlPeople:
             raise NotFound("No such client or staff member.", code="person_not_found")
         return person_of(row)
 
-    async def list(self, company_id: UUID, kind: str | None) -> list[Person]:
+    async def in_company(self, company_id: UUID, kind: str | None) -> list[Person]:
         query = select(people).where(people.c.company_id == company_id)
         if kind:
             query = query.where(people.c.kind == kind)

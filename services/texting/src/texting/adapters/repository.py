@@ -1,17 +1,18 @@
-"""Repositories of the texting service. They never commit; every read is scoped to a company."""
+"""The writes of the `clients.events` read model (people, company names) and of opt-outs, as plain
+functions over a session: the consumers' read-model handlers and the dispatcher use them; the use
+cases reach the same tables through the repositories (accounts.py, people.py, unit_of_work.py).
+They never commit."""
 
 from __future__ import annotations
 
 from typing import Any
 from uuid import UUID
 
-from petcare_kit.errors import NotFound
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from texting.adapters.tables import companies, opt_outs, people, texts, unassigned
-from texting.domain.availability import CompanyTexting
+from texting.adapters.tables import companies, opt_outs, people
 from texting.domain.numbers import normalise
 
 
@@ -22,20 +23,6 @@ async def ensure_company(session: AsyncSession, company_id: UUID) -> None:
 async def update_company(session: AsyncSession, company_id: UUID, **values: Any) -> None:
     await ensure_company(session, company_id)
     await session.execute(update(companies).where(companies.c.company_id == company_id).values(**values))
-
-
-async def company(session: AsyncSession, company_id: UUID, *, for_update: bool = False) -> Any:
-    await ensure_company(session, company_id)
-    query = select(companies).where(companies.c.company_id == company_id)
-    return (await session.execute(query.with_for_update() if for_update else query)).one()
-
-
-def texting_state(row: Any) -> CompanyTexting:
-    return CompanyTexting(row.plan, row.in_trial, row.texting_turned_on, row.number, row.registration_status)
-
-
-async def company_by_number(session: AsyncSession, number: str) -> Any | None:
-    return (await session.execute(select(companies).where(companies.c.number == number))).one_or_none()
 
 
 async def upsert_person(session: AsyncSession, *, person_id: UUID, company_id: UUID, kind: str, name: str,
@@ -57,30 +44,6 @@ async def set_person_active(session: AsyncSession, person_id: UUID, active: bool
     await session.execute(update(people).where(people.c.person_id == person_id).values(active=active))
 
 
-async def get_person(session: AsyncSession, company_id: UUID, person_id: UUID) -> Any:
-    row = (await session.execute(select(people).where(people.c.company_id == company_id,
-                                                      people.c.person_id == person_id))).one_or_none()
-    if row is None:
-        raise NotFound("No such client or staff member.", code="person_not_found")
-    return row
-
-
-async def list_people(session: AsyncSession, company_id: UUID, kind: str | None) -> list[Any]:
-    query = select(people).where(people.c.company_id == company_id)
-    if kind:
-        query = query.where(people.c.kind == kind)
-    return list(await session.execute(query.order_by(people.c.name)))
-
-
-async def match_sender(session: AsyncSession, company_id: UUID, number: str) -> Any | None:
-    """R-TEXT-8: the active client or staff member with this number (normalised). Clients first: a
-    shared household phone belongs to the client."""
-    rows = (await session.execute(select(people).where(
-        people.c.company_id == company_id, people.c.active.is_(True), people.c.numbers.contains([number]))
-        .order_by((people.c.kind != "client"), people.c.name))).all()
-    return rows[0] if rows else None
-
-
 async def set_opted_out(session: AsyncSession, company_id: UUID, number: str, opted_out: bool) -> None:
     if opted_out:
         await session.execute(insert(opt_outs).values(company_id=company_id, number=number).on_conflict_do_nothing())
@@ -91,23 +54,3 @@ async def set_opted_out(session: AsyncSession, company_id: UUID, number: str, op
 async def is_opted_out(session: AsyncSession, company_id: UUID, number: str) -> bool:
     return bool(await session.scalar(select(func.count()).select_from(opt_outs).where(
         opt_outs.c.company_id == company_id, opt_outs.c.number == number)))
-
-
-async def add_text(session: AsyncSession, **values: Any) -> bool:
-    """False when this (delivery, part) or Twilio sid is already recorded: a redelivered command or
-    a retried webhook."""
-    result = await session.execute(insert(texts).values(**values).on_conflict_do_nothing().returning(texts.c.id))
-    return result.scalar_one_or_none() is not None
-
-
-async def add_unassigned(session: AsyncSession, **values: Any) -> None:
-    await session.execute(insert(unassigned).values(**values))
-
-
-async def get_unassigned(session: AsyncSession, company_id: UUID, unassigned_id: UUID) -> Any:
-    row = (await session.execute(select(unassigned).where(unassigned.c.company_id == company_id,
-                                                          unassigned.c.id == unassigned_id)
-                                 .with_for_update())).one_or_none()
-    if row is None:
-        raise NotFound("No such unassigned message.", code="unassigned_message_not_found")
-    return row

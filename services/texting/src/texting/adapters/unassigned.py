@@ -36,7 +36,7 @@ class SqlUnassigned:
             raise NotFound("No such unassigned message.", code="unassigned_message_not_found")
         return message_of(row)
 
-    async def list(self, company_id: UUID, *, include_assigned: bool) -> list[UnassignedMessage]:
+    async def in_company(self, company_id: UUID, *, include_assigned: bool) -> list[UnassignedMessage]:
         query = select(unassigned).where(unassigned.c.company_id == company_id)
         if not include_assigned:
             query = query.where(unassigned.c.assigned_to.is_(None))

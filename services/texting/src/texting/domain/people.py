@@ -28,7 +28,8 @@ class Person:
 
     def mobile(self, mobile_field: str | None) -> str | None:
         """R-TEXT-4: the number to text, per the company's mobile field setting."""
-        return mobile_number(self.phones, self.custom_fields, mobile_field)
+        number: str | None = mobile_number(self.phones, self.custom_fields, mobile_field)
+        return number
 
 
 def sender_of(candidates: list[Person]) -> Person | None:

@@ -35,8 +35,8 @@ class TurnTexting(Command):
 class SearchNumbers(Command):
     """R-TEXT-2: by area code or by digits the number should contain (* one, % several)."""
 
-    area_code: str | None = Field(None, max_length=3)
-    contains: str | None = Field(None, max_length=16)
+    area_code: str | None = Field(default=None, max_length=3)
+    contains: str | None = Field(default=None, max_length=16)
     country: Literal["US", "CA"] = "US"
 
 
@@ -61,21 +61,21 @@ class ResendOtp(Command):
 
 
 class ChangeSettings(Command):
-    mobile_field: str | None = Field(None, max_length=100)
+    mobile_field: str | None = Field(default=None, max_length=100)
     """R-TEXT-4: the client custom field that holds the mobile number ("" to use the mobile phone)."""
-    max_messages: int | None = Field(None, ge=1, le=10)
-    max_images: int | None = Field(None, ge=0, le=10)
+    max_messages: int | None = Field(default=None, ge=1, le=10)
+    max_images: int | None = Field(default=None, ge=0, le=10)
 
 
 class ListMessages(Command):
     """R-TEXT-10: filters of the messages log."""
 
     direction: Direction | None = None
-    status: str | None = Field(None, max_length=20)
+    status: str | None = Field(default=None, max_length=20)
     person_id: UUID | None = None
     since: datetime | None = None
     until: datetime | None = None
-    limit: int = Field(100, ge=1, le=500)
+    limit: int = Field(default=100, ge=1, le=500)
 
 
 class MonthUsage(Command):
@@ -106,7 +106,7 @@ class ApplyStatusCallback(Command):
     model_config = ConfigDict(extra="ignore", frozen=True)
     sid: Sid = Field(alias="MessageSid")
     status: str = Field(alias="MessageStatus", max_length=40)
-    error_code: int | None = Field(None, alias="ErrorCode")
+    error_code: int | None = Field(default=None, alias="ErrorCode")
 
     @field_validator("error_code", mode="before")
     @classmethod

@@ -27,9 +27,10 @@ class Context:
 
     @property
     def company_id(self) -> UUID:
-        if self.identity.company_id is None:
+        company_id: UUID | None = self.identity.company_id
+        if company_id is None:
             raise Unauthenticated("This request carries no company.")
-        return self.identity.company_id
+        return company_id
 
     @property
     def provider(self) -> Twilio:

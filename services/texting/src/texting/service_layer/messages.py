@@ -58,7 +58,7 @@ class Waiting:
 
 async def unassigned_messages(ctx: Context, command: ListUnassigned) -> list[Waiting]:
     """Newest first, each naming who could have sent it (people with that number now)."""
-    found = await ctx.uow.unassigned.list(ctx.company_id, include_assigned=command.include_assigned)
+    found = await ctx.uow.unassigned.in_company(ctx.company_id, include_assigned=command.include_assigned)
     by_number: dict[str, list[Person]] = {}
     for message in found:
         if message.from_number not in by_number:
@@ -97,7 +97,7 @@ async def validity(ctx: Context, command: CheckValidity) -> list[Validity]:
     """R-TEXT-11: valid is not a promise that the number can receive texts."""
     account = await ctx.uow.accounts.get(ctx.company_id)
     result = []
-    for person in await ctx.uow.people.list(ctx.company_id, command.kind):
+    for person in await ctx.uow.people.in_company(ctx.company_id, command.kind):
         number = person.mobile(account.mobile_field)
         facts = check_number(number) if number else None
         result.append(Validity(person, number, bool(facts and facts.valid), bool(facts and facts.textable),

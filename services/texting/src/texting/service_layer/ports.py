@@ -30,7 +30,8 @@ class People(Protocol):
     async def get(self, company_id: UUID, person_id: UUID) -> Person:
         """Raises NotFound(person_not_found)."""
 
-    async def list(self, company_id: UUID, kind: str | None) -> list[Person]: ...
+    async def in_company(self, company_id: UUID, kind: str | None) -> list[Person]:
+        """By name; `kind` client or staff, None for both."""
 
     async def with_number(self, company_id: UUID, number: str) -> list[Person]:
         """Every active person of the company with this E.164 number among theirs."""
@@ -71,7 +72,7 @@ class UnassignedMessages(Protocol):
     async def get(self, company_id: UUID, unassigned_id: UUID) -> UnassignedMessage:
         """Locked for assignment. Raises NotFound(unassigned_message_not_found)."""
 
-    async def list(self, company_id: UUID, *, include_assigned: bool) -> list[UnassignedMessage]:
+    async def in_company(self, company_id: UUID, *, include_assigned: bool) -> list[UnassignedMessage]:
         """Newest first."""
 
     async def save(self, message: UnassignedMessage) -> None: ...
@@ -86,12 +87,23 @@ class OptOuts(Protocol):
 class UnitOfWork(Protocol):
     """One transaction: the repositories above, events queued in it (outbox), one commit."""
 
-    accounts: Accounts
-    people: People
-    texts: Texts
-    usage_months: UsageMonths
-    unassigned: UnassignedMessages
-    opt_outs: OptOuts
+    @property
+    def accounts(self) -> Accounts: ...
+
+    @property
+    def people(self) -> People: ...
+
+    @property
+    def texts(self) -> Texts: ...
+
+    @property
+    def usage_months(self) -> UsageMonths: ...
+
+    @property
+    def unassigned(self) -> UnassignedMessages: ...
+
+    @property
+    def opt_outs(self) -> OptOuts: ...
 
     async def publish(self, payload: EventPayload, *, company_id: UUID | None, actor: Actor = ...,
                       causation_id: UUID | None = None) -> Envelope: ...
