@@ -348,3 +348,22 @@ async def test_r_text_10_r_text_13_the_messages_log_and_the_usage_figure_agree_f
     assert sorted(m["status"] for m in log["messages"]) == ["delivered", "failed", "received", "sent", "undelivered"]
     assert log["totals"] == {"sent": 3, "received": 1, "failed": 1, "used": 4}
     assert (used["sent"], used["received"], used["used"], used["failed_not_billed"]) == (3, 1, 4, 1)
+
+
+async def test_signed_webhooks_that_are_not_twilios_shape_and_empty_settings_are_not_500s(service, company):
+    """Issue 9, item 4: a correctly signed webhook without MessageSid, or with NumMedia=two, and
+    `PUT /settings {}` answered 500."""
+    from twilio.request_validator import RequestValidator
+
+    signer = RequestValidator(service.settings.twilio_auth_token)
+    base = service.settings.webhook_base_url
+    for path, form in (("/webhooks/twilio/inbound", {"From": CLIENT_MOBILE, "To": company.number, "Body": "hi"}),
+                       ("/webhooks/twilio/inbound", {"MessageSid": "SM" + "1" * 32, "From": CLIENT_MOBILE,
+                                                     "To": company.number, "Body": "hi", "NumMedia": "two"}),
+                       ("/webhooks/twilio/status", {"MessageStatus": "delivered"})):
+        signature = signer.compute_signature(f"{base}{path}", form)
+        answer = await service.http.post(path, data=form, headers={"x-twilio-signature": signature})
+        assert answer.status_code == 422 and answer.json()["error"]["code"] == "invalid_webhook", answer.text
+    assert await sql(service, "SELECT 1 FROM texts") == []
+    unchanged = await service.as_(company.admin).request("PUT", "/settings", json={})
+    assert unchanged.status_code == 200 and unchanged.json()["max_messages"] == 3

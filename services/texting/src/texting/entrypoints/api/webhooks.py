@@ -37,8 +37,8 @@ def _command(model: type[C], form: dict[str, str]) -> C:
     try:
         return model.model_validate(form)
     except ValidationError as error:
-        raise InvalidInput("This is not a webhook Twilio sends.", code="invalid_webhook",
-                           details=error.errors(include_url=False, include_input=False)) from None
+        problems = error.errors(include_url=False, include_input=False, include_context=False)
+        raise InvalidInput("This is not a webhook Twilio sends.", code="invalid_webhook", details=problems) from None
 
 
 @router.post("/webhooks/twilio/status", status_code=204, response_class=Response, **allow(PUBLIC))
