@@ -15,7 +15,7 @@ import pytest
 from fastapi import APIRouter, Depends, FastAPI, Request
 from petcare_kit.db import create_engine
 from petcare_kit.http import ERROR_RESPONSES, install_error_handlers
-from petcare_kit.validation import Limit, Offset, PatchBody, parse_form, refuse_unstorable_text
+from petcare_kit.validation import Limit, Month, Offset, PatchBody, parse_form, refuse_unstorable_text
 from pydantic import BaseModel, Field
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -54,6 +54,10 @@ def build_app(engine: AsyncEngine | None = None) -> FastAPI:
     async def list_notes(search: str | None = None, before: datetime | None = None, limit: Limit = 50,
                          offset: Offset = 0) -> dict:
         return {"search": search, "limit": limit, "offset": offset}
+
+    @router.get("/usage")
+    async def usage(month: Month) -> dict:
+        return {"month": month}
 
     @router.get("/raw")
     async def raw_query(offset: int = 0, before: datetime | None = None, search: str = "") -> list:
@@ -152,6 +156,13 @@ async def test_shared_paging_bounds_refuse_offsets_no_column_can_hold():
         for params in ({"offset": 2**64}, {"offset": -1}, {"limit": 0}, {"limit": 201}, {"offset": "x"}):
             assert_error(await http.get("/notes", params=params), 422, "validation_error")
         assert (await http.get("/notes", params={"offset": 10, "limit": 200})).json()["offset"] == 10
+
+
+async def test_a_month_that_no_date_can_hold_is_422():
+    async with client(build_app()) as http:
+        for month in ("0000-01", "2026-13", "26-01", "2026-1"):
+            assert_error(await http.get("/usage", params={"month": month}), 422, "validation_error")
+        assert (await http.get("/usage", params={"month": "0001-01"})).json() == {"month": "0001-01"}
 
 
 async def test_a_patch_refuses_null_for_a_field_that_cannot_be_empty():

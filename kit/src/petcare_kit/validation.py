@@ -14,11 +14,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Annotated, Any, TypeVar
 from urllib.parse import parse_qsl
 
 from fastapi import Query, Request
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, ValidationError
 
 from petcare_kit.errors import InvalidInput
 
@@ -33,6 +34,15 @@ Limit = Annotated[int, Query(ge=1, le=200, description="How many items at most (
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description=f"How many items to skip (0..{MAX_OFFSET}).")]
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def _real_month(value: str) -> str:
+    datetime.strptime(value, "%Y-%m")  # ValueError (so 422) for year 0000, which no datetime can hold
+    return value
+
+
+Month = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$"), AfterValidator(_real_month)]
+"""A calendar month `YYYY-MM` that Python's dates can hold (years 0001..9999)."""
 
 
 def has_unstorable_text(text: str) -> bool:
@@ -90,11 +100,18 @@ async def refuse_unstorable_text(request: Request) -> None:
             code="unstorable_text", details=[{"field": field, "message": "unstorable character"} for field in fields])
 
 
+NOT_SENT: Any = None
+"""The default of a `PatchBody` field that cannot be emptied: `first_name: Name = NOT_SENT`. It is
+None, and only marks "not sent" (`changes()` leaves the field out); an explicit `null` still fails
+the field's type (422). Typed Any so that the field keeps its non-null type, in the code and in the
+OpenAPI document, instead of a `| None` that would say null is accepted."""
+
+
 class PatchBody(BaseModel):
     """Base of every PATCH body: a field left out is unchanged; a field sent is set.
 
-    Declare a field that cannot be empty as `first_name: Name = None` (the default only marks "not
-    given": an explicit `null` then fails validation, 422); declare one that can be cleared as
+    Declare a field that cannot be empty as `first_name: Name = NOT_SENT` (or `Field(NOT_SENT, ...)`;
+    an explicit `null` then fails validation, 422); declare one that can be cleared as
     `notes: Text | None = None`. `changes()` gives only what was sent. Unknown fields are refused.
     """
 
