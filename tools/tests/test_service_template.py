@@ -1,6 +1,7 @@
 """The service template cannot rot: made into a service under a throwaway name (in a temporary copy
 of the repo's layout), it imports, its ServiceSpec, Dockerfile, routes and handler registration are
-what the launcher, the deployment check and the gateway expect, ruff passes, and its unit tests pass.
+what the launcher, the deployment check and the gateway expect, ruff and mypy (strict where the rules live)
+pass, and its unit tests pass.
 
 The generated package is not installed: a child Python finds it (and the contracts copy holding its
 example event) through PYTHONPATH, ahead of the installed contracts."""
@@ -88,6 +89,19 @@ def test_the_generated_code_passes_ruff(generated: Path) -> None:
     run = subprocess.run([sys.executable, "-m", "ruff", "check", "--config", str(ROOT / "pyproject.toml"),
                           *map(str, paths)], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stdout[-3000:]
+
+
+def test_its_domain_and_service_layer_pass_mypy_strict(generated: Path, tmp_path: Path) -> None:
+    """What the root pyproject's strict override asks of every service's domain/ and service_layer/."""
+    config = tmp_path / "mypy.ini"
+    config.write_text("[mypy]\nplugins = pydantic.mypy\n")
+    paths = [generated / "services" / NAME / "src", generated / "contracts" / "src", ROOT / "kit" / "src"]
+    run = subprocess.run([sys.executable, "-m", "mypy", "--config-file", str(config), "--strict",
+                          "--follow-imports=silent", "--ignore-missing-imports", "--cache-dir", str(tmp_path / "cache"),
+                          "-p", f"{NAME}.domain", "-p", f"{NAME}.service_layer"],
+                         env={**os.environ, "MYPYPATH": os.pathsep.join(map(str, paths))},
+                         cwd=tmp_path, capture_output=True, text=True, timeout=180)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
 
 
 def test_no_placeholder_is_left_and_the_event_is_registered(generated: Path) -> None:
