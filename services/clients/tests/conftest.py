@@ -1,97 +1,35 @@
 """The clients service in-process, on a real PostgreSQL and the session's broker, called as the
-gateway calls it (with signed identity headers)."""
+gateway calls it (with signed identity headers): petcare_tools.testing.service."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-import httpx
 import pytest
 import pytest_asyncio
-from clients.bootstrap import create_app
-from clients.config import ClientsSettings
 from clients.spec import SPEC
-from petcare_kit.identity import Identity, Role, sign_identity
-from petcare_kit.migrations import upgrade_to_head
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
-
-SECRET = "test-internal-secret"
+from petcare_kit.identity import Identity, Role
+from petcare_tools.testing.service import ServiceUnderTest, serve_in_process
 
 
-@dataclass
-class ClientsService:
-    http: httpx.AsyncClient
-    database_url: str
-
-    def as_(self, identity: Identity | None):  # type: ignore[no-untyped-def]
-        return Caller(self, identity)
-
+@dataclass(kw_only=True)
+class ClientsService(ServiceUnderTest):
     async def events(self, *, since: int = 0) -> list[dict[str, Any]]:
-        """Events written to the outbox (what the relay publishes), oldest first."""
-        engine = create_async_engine(self.database_url)
-        try:
-            async with engine.connect() as connection:
-                rows = await connection.execute(text(
-                    "SELECT seq, convert_from(value, 'UTF8')::jsonb AS envelope FROM outbox "
-                    "WHERE seq > :since AND topic = 'clients.events' ORDER BY seq"), {"since": since})
-                return [dict(row.envelope, _seq=row.seq) for row in rows]
-        finally:
-            await engine.dispose()
+        """Events written to the outbox (what the relay publishes), oldest first, with `_seq`."""
+        return await self.outbox("clients.events", since=since)
 
-    async def last_seq(self) -> int:
-        events = await self.events()
-        return events[-1]["_seq"] if events else 0
-
-    async def sql(self, statement: str, **params: Any) -> list[Any]:
-        engine = create_async_engine(self.database_url)
-        try:
-            async with engine.begin() as connection:
-                result = await connection.execute(text(statement), params)
-                return list(result) if result.returns_rows else []
-        finally:
-            await engine.dispose()
-
-
-@dataclass
-class Caller:
-    service: ClientsService
-    identity: Identity | None
-
-    async def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        headers = dict(kwargs.pop("headers", {}))
-        if self.identity is not None:
-            headers.update(sign_identity(self.identity, secret=SECRET, method=method, path=path.split("?")[0]))
-        return await self.service.http.request(method, path, headers=headers, **kwargs)
-
-    async def get(self, path: str, **kw: Any) -> httpx.Response:
-        return await self.request("GET", path, **kw)
-
-    async def post(self, path: str, **kw: Any) -> httpx.Response:
-        return await self.request("POST", path, **kw)
-
-    async def patch(self, path: str, **kw: Any) -> httpx.Response:
-        return await self.request("PATCH", path, **kw)
-
-    async def delete(self, path: str, **kw: Any) -> httpx.Response:
-        return await self.request("DELETE", path, **kw)
+    async def last_seq(self) -> int:  # type: ignore[override]
+        return await super().last_seq("clients.events")
 
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def service(database_url: str, kafka_bootstrap_servers: str) -> AsyncIterator[ClientsService]:
-    await asyncio.to_thread(upgrade_to_head, SPEC.alembic_dir, database_url)
-    settings = ClientsSettings(database_url=database_url, kafka_bootstrap_servers=kafka_bootstrap_servers,
-                               internal_auth_secret=SECRET, environment="test", log_json=False,
-                               run_relay=False)  # events stay in the outbox, where these tests read them
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://clients") as http:
-            yield ClientsService(http, database_url)
+    # The relay stays off (the harness's default): events stay in the outbox, where these tests read them.
+    async with serve_in_process(SPEC, database_url, kafka_bootstrap_servers, harness=ClientsService) as service:
+        yield service
 
 
 @dataclass
@@ -114,7 +52,7 @@ async def sign_up(service: ClientsService, name: str = "Happy Paws", email: str 
 
 
 @pytest.fixture
-def new_company(service: ClientsService):  # type: ignore[no-untyped-def]
+def new_company(service: ClientsService) -> Callable[[str, str], Awaitable[Company]]:
     """Sign another company up: `await new_company("Other Paws", "boss@other.com")`."""
 
     async def make(name: str, email: str) -> Company:

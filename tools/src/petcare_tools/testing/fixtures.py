@@ -1,4 +1,6 @@
-"""pytest plugin: a real broker, a real PostgreSQL, fresh databases, unique topics, child processes.
+"""pytest plugin: a real broker, a real PostgreSQL, fresh databases, unique topics, child processes,
+and the provider sandboxes (testing/sandboxes.py). Services under test: testing/service.py (in-process)
+and testing/suite.py (as processes).
 
 Enabled by the repo's root conftest.py. By default one embedded broker and one embedded,
 throw-away PostgreSQL serve the whole session; KAFKA_BOOTSTRAP_SERVERS and
@@ -14,7 +16,7 @@ import shutil
 import tempfile
 import uuid
 import warnings
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Generator, Iterator
 from pathlib import Path
 
 import pytest
@@ -25,6 +27,9 @@ from petcare_tools.embedded.broker import EmbeddedBroker
 from petcare_tools.embedded.databases import create_fresh_database, drop_database
 from petcare_tools.embedded.postgres import EmbeddedPostgres
 from petcare_tools.testing.processes import ProcessManager
+from petcare_tools.testing.sandboxes import receiver, sendgrid_sandbox, twilio_sandbox
+
+__all__ = ["receiver", "sendgrid_sandbox", "twilio_sandbox"]  # fixtures defined there, enabled here
 
 BOOTSTRAP_ENV = "KAFKA_BOOTSTRAP_SERVERS"
 POSTGRES_ENV = "TEST_POSTGRES_ADMIN_URL"
@@ -44,7 +49,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """Keep each phase's report on the item, so fixture teardown can tell a failed test."""
     report = yield
     item.stash.setdefault(_REPORTS, {})[report.when] = report
