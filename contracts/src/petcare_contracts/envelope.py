@@ -12,13 +12,15 @@ from uuid import UUID, uuid4
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+ActorKind = Literal["admin", "office_manager", "staff", "client", "system", "ops"]
+
 
 class Actor(BaseModel):
     """Who caused the message: a person of a company, the system itself, or ops."""
 
     model_config = ConfigDict(frozen=True)
 
-    kind: Literal["admin", "office_manager", "staff", "client", "system", "ops"]
+    kind: ActorKind
     id: UUID | None = None
 
 

@@ -64,14 +64,14 @@ class InvalidPayload(ContractError):
 
 _REGISTRY: dict[tuple[str, int], EventType] = {}
 
-P = TypeVar("P", bound=type[EventPayload])
+P = TypeVar("P", bound=EventPayload)
 
 
-def event(name: str, *, version: int, topic: str, key: str) -> Callable[[P], P]:
+def event(name: str, *, version: int, topic: str, key: str) -> Callable[[type[P]], type[P]]:
     """Register a payload model as event `name` version `version`, published on `topic`, keyed by
     its field `key` (the aggregate id, so one aggregate's events stay in order)."""
 
-    def register(model: P) -> P:
+    def register(model: type[P]) -> type[P]:
         if key not in model.model_fields:
             raise TypeError(f"{model.__name__} has no field {key!r} to key {name} by")
         existing = _REGISTRY.get((name, version))

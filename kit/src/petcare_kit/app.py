@@ -16,8 +16,9 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from petcare_kit import idempotency
 from petcare_kit.errors import error_body
-from petcare_kit.http import ERROR_RESPONSES, BodySizeLimit, install_error_handlers, install_request_context
+from petcare_kit.http import ERROR_RESPONSES, BodySizeLimit, Error, install_error_handlers, install_request_context
 from petcare_kit.logging import configure_logging
+from petcare_kit.probes import Health, Ready
 from petcare_kit.runtime import ServiceRuntime
 from petcare_kit.unit_of_work import UnitOfWork
 from petcare_kit.validation import refuse_unstorable_text
@@ -61,12 +62,14 @@ def create_service_app(
 def _probes(runtime: ServiceRuntime) -> APIRouter:
     router = APIRouter(tags=["operations"])
 
-    @router.get("/health", summary="The process is alive")
-    async def health() -> dict[str, str]:
-        return {"status": "ok"}
+    @router.get("/health", summary="The process is alive", response_model=Health)
+    async def health() -> Health:
+        return Health()
 
-    @router.get("/ready", summary="The database and the broker are reachable")
-    async def ready() -> JSONResponse:
+    # The 503 is answered directly (a JSONResponse), so the declared model is the 200's only.
+    @router.get("/ready", summary="The database and the broker are reachable", response_model=Ready,
+                responses={503: {"model": Error, "description": "Not ready: `details` names each failing check."}})
+    async def ready() -> Ready | JSONResponse:
         checks = {"database": runtime.check_database, "broker": runtime.check_broker}
         failures = {}
         for name, check in checks.items():
@@ -76,7 +79,7 @@ def _probes(runtime: ServiceRuntime) -> APIRouter:
                 failures[name] = repr(error)
         if failures:
             return JSONResponse(error_body("unavailable", "Not ready.", failures), status_code=503)
-        return JSONResponse({"status": "ready", "relay_leader": runtime.relay.is_leader})
+        return Ready(relay_leader=runtime.relay.is_leader)
 
     @router.get("/metrics", summary="Prometheus metrics", include_in_schema=False)
     async def prometheus_metrics() -> Response:

@@ -169,11 +169,11 @@ class _Run:
         self.handler: BatchHandler | None = None
         self.messages: list[tuple[Envelope, Any]] = []
 
-    async def add(self, handler: BatchHandler, item: Incoming) -> None:
+    async def add(self, handler: BatchHandler, envelope: Envelope, payload: EventPayload | None) -> None:
         if handler is not self.handler:
             await self.flush()
             self.handler = handler
-        self.messages.append((item.envelope, item.payload))
+        self.messages.append((envelope, payload))
 
     async def flush(self) -> None:
         handler, messages = self.handler, self.messages
@@ -246,15 +246,16 @@ class BatchConsumer:
             new_ids = await self._claim(uow, incoming) if not isolated else set()
             run = _Run(uow)
             for item in incoming:
-                batch_handler = self.router.batch_handler_for(item.envelope) if item.envelope and not isolated else None
-                if batch_handler is None:
+                envelope = item.envelope
+                batch_handler = self.router.batch_handler_for(envelope) if envelope and not isolated else None
+                if envelope is None or batch_handler is None:
                     await run.flush()
                     outcomes[await self._apply_one(uow, item, new_ids, isolated=isolated)] += 1
-                elif item.envelope.id not in new_ids:
+                elif envelope.id not in new_ids:
                     outcomes["duplicate"] += 1
                 else:
-                    new_ids.discard(item.envelope.id)
-                    await run.add(batch_handler, item)
+                    new_ids.discard(envelope.id)
+                    await run.add(batch_handler, envelope, item.payload)
                     outcomes["handled"] += 1
             await run.flush()
             await uow.commit()

@@ -21,6 +21,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.base import RequestResponseEndpoint
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from petcare_kit import metrics
@@ -140,7 +142,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
 def install_request_context(app: FastAPI) -> None:
     @app.middleware("http")
-    async def request_context(request: Request, call_next):  # type: ignore[no-untyped-def]
+    async def request_context(request: Request, call_next: RequestResponseEndpoint) -> Response:
         request_id = request.headers.get(REQUEST_ID_HEADER) or str(uuid4())
         token = correlation_id_var.set(request.headers.get(CORRELATION_ID_HEADER) or request_id)
         started = time.perf_counter()

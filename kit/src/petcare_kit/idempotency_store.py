@@ -81,10 +81,10 @@ async def store_answer(session: AsyncSession, scope: KeyScope, answer: StoredAns
     values = {"company_id": scope.company_id, "person_id": scope.person_id, "key": scope.key,
               "request_hash": answer.request_hash, "status": answer.status, "headers": answer.headers,
               "body": answer.body}
-    statement = insert(idempotency_keys).values(**values)
-    statement = statement.on_conflict_do_update(
+    new_row = insert(idempotency_keys).values(**values)
+    statement = new_row.on_conflict_do_update(
         index_elements=["company_id", "person_id", "key"],
-        set_={**{name: statement.excluded[name] for name in values}, "created_at": func.now()}, where=_EXPIRED,
+        set_={**{name: new_row.excluded[name] for name in values}, "created_at": func.now()}, where=_EXPIRED,
     ).returning(idempotency_keys.c.key)
     return (await session.execute(statement)).first() is not None
 
@@ -92,5 +92,7 @@ async def store_answer(session: AsyncSession, scope: KeyScope, answer: StoredAns
 async def purge(sessions: async_sessionmaker[AsyncSession]) -> int:
     """Delete answers older than 24 hours, in a transaction of its own; returns how many."""
     async with sessions() as session, session.begin():
-        result = await session.execute(delete(idempotency_keys).where(_EXPIRED))
+        # On the session's connection: a Core statement's result there is a CursorResult (rowcount).
+        connection = await session.connection()
+        result = await connection.execute(delete(idempotency_keys).where(_EXPIRED))
         return result.rowcount or 0

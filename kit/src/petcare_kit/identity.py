@@ -23,6 +23,7 @@ from uuid import UUID
 
 from fastapi import Depends, Request
 from petcare_contracts import Actor
+from petcare_contracts.envelope import ActorKind
 
 from petcare_kit.errors import Forbidden, Unauthenticated
 
@@ -39,6 +40,12 @@ class Role(StrEnum):
     INTERNAL = "internal"
     """The gateway itself, for the few internal routes (session checks). Never a person."""
 
+
+# The gateway's internal calls are the system's own, not a person's.
+_ACTOR_KIND: dict[Role, ActorKind] = {
+    Role.ADMIN: "admin", Role.OFFICE_MANAGER: "office_manager", Role.STAFF: "staff", Role.CLIENT: "client",
+    Role.INTERNAL: "system",
+}
 
 PUBLIC = "public"
 MANAGERS = (Role.ADMIN, Role.OFFICE_MANAGER)
@@ -61,8 +68,7 @@ class Identity:
         return self.role in STAFF_ROLES
 
     def actor(self) -> Actor:
-        kind = "system" if self.role == Role.INTERNAL else self.role.value
-        return Actor(kind=kind, id=self.person_id)
+        return Actor(kind=_ACTOR_KIND[self.role], id=self.person_id)
 
     def to_json(self) -> str:
         return json.dumps({"role": self.role.value, "person_id": _str(self.person_id),

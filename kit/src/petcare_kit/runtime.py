@@ -16,7 +16,7 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
 from faststream import AckPolicy
@@ -87,10 +87,10 @@ class ServiceRuntime:
         self._relay_task: asyncio.Task[None] | None = None
         self._watch_task: asyncio.Task[None] | None = None
         self._consuming = False
-        self._background: list[tuple[str, Callable[[], Awaitable[None]]]] = []
+        self._background: list[tuple[str, Callable[[], Coroutine[Any, Any, None]]]] = []
         self._background_tasks: list[asyncio.Task[None]] = []
 
-    def add_background_task(self, name: str, run_forever: Callable[[], Awaitable[None]]) -> None:
+    def add_background_task(self, name: str, run_forever: Callable[[], Coroutine[Any, Any, None]]) -> None:
         """A loop the service runs beside its consumers (an email dispatcher, say); started after the
         database and broker are ready, cancelled at shutdown."""
         self._background.append((name, run_forever))
@@ -198,7 +198,7 @@ async def _until_ready(what: str, attempt: Callable) -> None:
         retry=retry_if_exception(is_transient) | retry_if_exception(lambda e: "Kafka" in type(e).__name__),
         stop=stop_after_delay(STARTUP_TIMEOUT_SECONDS),
         wait=wait_exponential(multiplier=0.2, max=3),
-        before_sleep=lambda state: log.info("waiting for %s: %r", what, state.outcome.exception()),
+        before_sleep=lambda state: log.info("waiting for %s: %r", what, state.outcome and state.outcome.exception()),
         reraise=True,
     ):
         with retry:

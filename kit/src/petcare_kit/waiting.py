@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
 from petcare_contracts import ContractError, Envelope, decode
@@ -33,6 +33,7 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     PrimaryKeyConstraint,
+    Row,
     Table,
     Text,
     Uuid,
@@ -125,7 +126,7 @@ class WaitingRoom:
             await self._replay(uow, router, row)
         return len(rows)
 
-    async def _replay(self, uow: UnitOfWork, router: EventRouter, row) -> None:  # type: ignore[no-untyped-def]
+    async def _replay(self, uow: UnitOfWork, router: EventRouter, row: Row[Any]) -> None:
         original = _original(row)
         try:
             envelope, payload = decode(row.value or b"")
@@ -179,7 +180,7 @@ class WaitingRoom:
         return PeriodicJob(f"{self.group}-expire-waiting-events", expire, interval_seconds=interval_seconds)
 
 
-def _original(row) -> OriginalRecord:  # type: ignore[no-untyped-def]
+def _original(row: Row[Any]) -> OriginalRecord:
     m = row._mapping
     return OriginalRecord(m["topic"], m["partition"], m["offset"], m["key"], m["value"],
                           headers_from_json(m["headers"]))

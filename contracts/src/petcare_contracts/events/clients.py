@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Literal
 from uuid import UUID
 
-from petcare_contracts.events.common import Address, Contact
+from petcare_contracts.events.common import Address, Contact, PersonKind
 from petcare_contracts.registry import EventPayload, event
 
 TOPIC = "clients.events"
@@ -150,7 +150,7 @@ class PasswordResetRequested(EventPayload):
     """Send the reset-password email (R-EMAIL-6). `reset_url` is a single-use secret: never log it."""
 
     person_id: UUID
-    person_kind: Literal["client", "staff"]
+    person_kind: PersonKind
     email: str
     reset_url: str
     expires_at: datetime

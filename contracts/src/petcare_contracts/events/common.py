@@ -6,11 +6,15 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+PhoneLabel = Literal["mobile", "home", "work", "other"]
+PersonKind = Literal["client", "staff"]
+"""A person known to a company: one of its clients or one of its staff."""
+
 
 class Phone(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
-    label: Literal["mobile", "home", "work", "other"]
+    label: PhoneLabel
     number: str
     """As the business typed it."""
     e164: str | None = None

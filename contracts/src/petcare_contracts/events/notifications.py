@@ -7,6 +7,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict
 
+from petcare_contracts.events.common import PersonKind
 from petcare_contracts.registry import EventPayload, event
 
 TOPIC = "notifications.events"
@@ -26,7 +27,7 @@ class FeedMessagePosted(EventPayload):
     conversation_id: UUID
     message_id: UUID
     person_id: UUID
-    person_kind: Literal["client", "staff"]
+    person_kind: PersonKind
     author: Literal["staff", "client", "system"]
     text: str
     image_urls: list[str] = []

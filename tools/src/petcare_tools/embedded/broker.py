@@ -84,7 +84,7 @@ class EmbeddedBroker:
             raise BrokerError(f"port {self.port} on {LOCALHOST} is already in use")
         listener = f"tcp://{LOCALHOST}:{self.port}"
         self.cluster_id = f"petcare-embedded-{uuid.uuid4().hex[:12]}"
-        argv = [tansu_binary(), "broker", "--cluster-id", self.cluster_id,
+        argv: list[str | Path] = [tansu_binary(), "broker", "--cluster-id", self.cluster_id,
                 "--listener-url", listener, "--advertised-listener-url", listener]
         self._process = spawn(argv, self.log_path)
         deadline = time.monotonic() + timeout

@@ -128,7 +128,7 @@ class EmbeddedPostgres:
                 handle.write(self.password)
             if user is not None:
                 hand_over(Path(pwfile), user)
-            argv = [
+            argv: list[str | Path] = [
                 postgres_bin_dir() / "initdb",
                 *("-D", self.data_dir, "-U", SUPERUSER, f"--pwfile={pwfile}"),
                 *("--auth-host=scram-sha-256", "--auth-local=scram-sha-256", "--encoding=UTF8"),
@@ -160,7 +160,8 @@ class EmbeddedPostgres:
         stop_tree(leftover, sig=signal.SIGINT, timeout=30.0, whole_group=False)
 
     def _accepts_connections(self) -> bool:
-        probe = [postgres_bin_dir() / "pg_isready", "-q", "-h", LOCALHOST, "-p", str(self.port), "-t", "1"]
+        probe: list[str | Path] = [postgres_bin_dir() / "pg_isready", "-q", "-h", LOCALHOST, "-p", str(self.port),
+                                   "-t", "1"]
         return subprocess.run(probe, check=False).returncode == 0
 
     def _fail(self, reason: str) -> NoReturn:

@@ -74,7 +74,8 @@ class WebhookReceiver:
         form = await request.form()
         signature = request.headers.get(SIGNATURE_HEADER)
         with self._changed:
-            self.received.append(ReceivedWebhook(str(request.url), request.method, signature, dict(form)))
+            fields = {name: value for name, value in form.items() if isinstance(value, str)}  # webhooks send no files
+            self.received.append(ReceivedWebhook(str(request.url), request.method, signature, fields))
             self._changed.notify_all()
             planned = self._planned_statuses.get(request.url.path) or []
             status = planned.pop(0) if planned else 200

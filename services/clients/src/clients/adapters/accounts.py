@@ -8,7 +8,8 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import and_, func, insert, select, update
+from petcare_contracts.events.common import PersonKind
+from sqlalchemy import Select, and_, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -33,7 +34,7 @@ def token_hash(token: str) -> str:
 class Account:
     person_id: UUID
     company_id: UUID
-    person_kind: str
+    person_kind: PersonKind
     login_email: str
     password_hash: str | None
     session_version: int
@@ -41,7 +42,7 @@ class Account:
     active: bool
 
 
-def _account_query():  # type: ignore[no-untyped-def]
+def _account_query() -> Select[Any]:
     """An account joined with its person's role and active flag (staff or client)."""
     role = func.coalesce(staff.c.role, "client")
     active = func.coalesce(staff.c.active, clients.c.active, False)
@@ -107,12 +108,12 @@ async def add_one_time_token(session: AsyncSession, *, token: str, person_id: UU
         token_hash=token_hash(token), person_id=person_id, purpose=purpose.value, expires_at=expires_at))
 
 
-async def find_one_time_token(session: AsyncSession, token: str) -> tuple[UUID, OneTimeToken] | None:
+async def find_one_time_token(session: AsyncSession, token: str) -> OneTimeToken | None:
     row = (await session.execute(select(one_time_tokens).where(one_time_tokens.c.token_hash == token_hash(token))
                                  .with_for_update())).one_or_none()
     if row is None:
         return None
-    return row.person_id, OneTimeToken(TokenPurpose(row.purpose), row.expires_at, row.used_at)
+    return OneTimeToken(row.person_id, TokenPurpose(row.purpose), row.expires_at, row.used_at)
 
 
 async def use_one_time_token(session: AsyncSession, token: str, now: datetime) -> None:

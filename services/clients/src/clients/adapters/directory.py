@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+from petcare_contracts.events.clients import StaffRole
 from petcare_contracts.events.common import Address, Phone
 from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -107,7 +108,7 @@ async def list_clients(session: AsyncSession, company_id: UUID, *, active: bool 
 class StaffMember:
     id: UUID
     company_id: UUID
-    role: str
+    role: StaffRole
     first_name: str
     last_name: str
     emails: list[str]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from uuid import UUID
 
 from clients.domain.errors import InvalidToken, TooManyAttempts, WeakPassword
 
@@ -36,15 +37,18 @@ def check_password_policy(password: str) -> None:
 
 @dataclass(frozen=True)
 class OneTimeToken:
+    person_id: UUID
     purpose: TokenPurpose
     expires_at: datetime
     used_at: datetime | None
 
 
-def check_token_usable(token: OneTimeToken | None, purpose: TokenPurpose, now: datetime) -> None:
-    """Single use, not expired, and for this purpose; one message for every failure (no oracle)."""
+def usable_token(token: OneTimeToken | None, purpose: TokenPurpose, now: datetime) -> OneTimeToken:
+    """The token found for a link (None: no such token) if it is single use, not expired, and for
+    this purpose; else InvalidToken (400), with one message for every failure (no oracle)."""
     if token is None or token.purpose != purpose or token.used_at is not None or token.expires_at <= now:
         raise InvalidToken("This link is invalid or has expired. Ask for a new one.")
+    return token
 
 
 def check_sign_in_allowed(recent_failures: int) -> None:

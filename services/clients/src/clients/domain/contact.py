@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import phonenumbers
-from petcare_contracts.events.common import Phone
+from petcare_contracts.events.common import Phone, PhoneLabel
 
 DEFAULT_REGION = "US"
 """Numbers typed without a country code are read as North American (the businesses we serve)."""
 
 
-def normalise_phone(label: str, number: str) -> Phone:
+def normalise_phone(label: PhoneLabel, number: str) -> Phone:
     """Keep what was typed; add the E.164 form when the number parses as a possible number."""
     e164 = None
     try:

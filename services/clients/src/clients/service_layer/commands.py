@@ -10,14 +10,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
+from petcare_contracts.events.clients import StaffRole
 from petcare_contracts.events.common import Address
-from petcare_kit.validation import PatchBody
+from petcare_kit.validation import NOT_SENT, PatchBody
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Text = Annotated[str, StringConstraints(max_length=5000)]
 Password = Annotated[str, StringConstraints(max_length=256)]
-StaffRole = Literal["admin", "office_manager", "staff"]
 Species = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
 CustomFields = dict[Annotated[str, StringConstraints(min_length=1, max_length=100)],
                     Annotated[str, StringConstraints(max_length=1000)]]
@@ -45,13 +45,13 @@ class SignUp(Command):
     admin: AdminIn
 
 
-# In the PatchBody classes below, `= None` only marks "not sent": the types refuse null.
+# In the PatchBody classes below, `NOT_SENT` only marks "not sent": the types refuse null.
 class ChangeCompanySettings(PatchBody):
-    name: Name = None  # type: ignore[assignment]
-    time_zone: str = Field(None, max_length=64)
-    portal_request_mode: Literal["general_message", "specific_visits"] = None  # type: ignore[assignment]
-    cancellations_auto_approve: bool = None  # type: ignore[assignment]
-    notify_client_when_visit_starts: bool = None  # type: ignore[assignment]
+    name: Name = NOT_SENT
+    time_zone: str = Field(NOT_SENT, max_length=64)
+    portal_request_mode: Literal["general_message", "specific_visits"] = NOT_SENT
+    cancellations_auto_approve: bool = NOT_SENT
+    notify_client_when_visit_starts: bool = NOT_SENT
 
 
 class AddStaff(Command):
@@ -64,10 +64,10 @@ class AddStaff(Command):
 
 
 class UpdateStaff(PatchBody):
-    role: StaffRole = None  # type: ignore[assignment]
-    first_name: Name = None  # type: ignore[assignment]
-    last_name: Name = None  # type: ignore[assignment]
-    phones: list[PhoneIn] = Field(None, max_length=10)
+    role: StaffRole = NOT_SENT
+    first_name: Name = NOT_SENT
+    last_name: Name = NOT_SENT
+    phones: list[PhoneIn] = Field(NOT_SENT, max_length=10)
 
 
 class AddClient(Command):
@@ -83,13 +83,13 @@ class AddClient(Command):
 
 
 class UpdateClient(PatchBody):
-    first_name: Name = None  # type: ignore[assignment]
-    last_name: Name = None  # type: ignore[assignment]
-    emails: list[EmailStr] = Field(None, max_length=10)
-    phones: list[PhoneIn] = Field(None, max_length=10)
+    first_name: Name = NOT_SENT
+    last_name: Name = NOT_SENT
+    emails: list[EmailStr] = Field(NOT_SENT, max_length=10)
+    phones: list[PhoneIn] = Field(NOT_SENT, max_length=10)
     address: Address | None = None
     """null clears the address."""
-    custom_fields: CustomFields = Field(None, max_length=50)
+    custom_fields: CustomFields = Field(NOT_SENT, max_length=50)
     notes: Text | None = None
 
 
@@ -109,8 +109,8 @@ class AddPet(Command):
 
 
 class UpdatePet(PatchBody):
-    name: Name = None  # type: ignore[assignment]
-    species: Species = None  # type: ignore[assignment]
+    name: Name = NOT_SENT
+    species: Species = NOT_SENT
     breed: Name | None = None
     birthday: date | None = None
     notes: Text | None = None

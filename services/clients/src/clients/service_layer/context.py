@@ -31,6 +31,13 @@ class Context:
             raise Unauthenticated("This request carries no company.")
         return self.identity.company_id
 
+    @property
+    def person_id(self) -> UUID:
+        """The signed-in person (or the one a public route just signed in); 401 for anyone else."""
+        if self.identity.person_id is None:
+            raise Unauthenticated("This request carries no person.")
+        return self.identity.person_id
+
     @staticmethod
     def now() -> datetime:
         return datetime.now(UTC)

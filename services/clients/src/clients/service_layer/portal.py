@@ -4,8 +4,10 @@ email has an account, so nobody can probe who is a client."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 from urllib.parse import urlencode
+from uuid import UUID
 
 from petcare_contracts.events.clients import (
     ActivationEmailRequested,
@@ -16,7 +18,7 @@ from petcare_kit.identity import Identity, Role
 
 from clients.adapters import accounts, directory
 from clients.adapters.credentials import hash_password, new_secret_token
-from clients.domain.accounts import TOKEN_LIFETIME, TokenPurpose, check_password_policy, check_token_usable
+from clients.domain.accounts import TOKEN_LIFETIME, TokenPurpose, check_password_policy, usable_token
 from clients.domain.clients import Client
 from clients.domain.errors import ClientIsInactive, NoEmailOnFile
 from clients.service_layer.commands import RequestFromPortal, SetPasswordWithToken
@@ -27,7 +29,7 @@ def _link(ctx: Context, page: str, **params: str) -> str:
     return f"{ctx.settings.portal_base_url.rstrip('/')}/{page}?{urlencode(params)}"
 
 
-async def _new_token(ctx: Context, person_id, purpose: TokenPurpose):  # type: ignore[no-untyped-def]
+async def _new_token(ctx: Context, person_id: UUID, purpose: TokenPurpose) -> tuple[str, datetime]:
     token, expires_at = new_secret_token(), ctx.now() + TOKEN_LIFETIME[purpose]
     await accounts.add_one_time_token(ctx.session, token=token, person_id=person_id, purpose=purpose,
                                       expires_at=expires_at)
@@ -47,13 +49,13 @@ async def request_activation_email(ctx: Context, client: Client,
         expires_at=expires_at, requested_by=requested_by))
 
 
-async def resend_activation_email(ctx: Context, client_id) -> None:  # type: ignore[no-untyped-def]
+async def resend_activation_email(ctx: Context, client_id: UUID) -> None:
     client = await directory.get_client(ctx.session, ctx.company_id, client_id)
     await request_activation_email(ctx, client, requested_by="business")
     await ctx.commit()
 
 
-async def send_portal_instructions(ctx: Context, client_id) -> None:  # type: ignore[no-untyped-def]
+async def send_portal_instructions(ctx: Context, client_id: UUID) -> None:
     """R-EMAIL-8: Quick Actions → "Send Portal Instructions"."""
     client = await directory.get_client(ctx.session, ctx.company_id, client_id)
     if not client.active:
@@ -94,9 +96,8 @@ async def set_password_with_token(ctx: Context, command: SetPasswordWithToken, p
     """Activate an account or reset its password. The token works once; a reset also ends every
     session already open."""
     check_password_policy(command.password)
-    found = await accounts.find_one_time_token(ctx.session, command.token)
-    check_token_usable(found[1] if found else None, purpose, ctx.now())
-    person_id = found[0]  # type: ignore[index]
+    token = usable_token(await accounts.find_one_time_token(ctx.session, command.token), purpose, ctx.now())
+    person_id = token.person_id
     account = await accounts.get_account(ctx.session, person_id, for_update=True)
     if account is None or not account.active:
         raise ClientIsInactive("This account is inactive; ask the business to reactivate it.")

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from fastapi import APIRouter, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse
 from petcare_kit.errors import error_body
+from petcare_kit.http import Error
+from petcare_kit.probes import Health
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import BaseModel, Field
 from starlette.responses import Response
 
 from gateway.forwarding import Gateway
@@ -21,20 +26,29 @@ def _gateway(request: Request) -> Gateway:
     return request.app.state.gateway
 
 
-@router.get("/health", tags=["gateway"], summary="The gateway process is alive")
-async def health() -> dict[str, str]:
-    return {"status": "ok"}
+class GatewayReady(BaseModel):
+    """`GET /ready`: every service's routes are loaded, so send traffic."""
+
+    status: Literal["ready"] = "ready"
+    services: list[str] = Field(description="The services whose routes the gateway forwards to, by name.")
+
+
+@router.get("/health", tags=["gateway"], summary="The gateway process is alive", response_model=Health)
+async def health() -> Health:
+    return Health()
 
 
 @router.get("/ready", tags=["gateway"], summary="Every service's routes are loaded: send traffic",
-            responses={503: {"description": "Some services' routes are not loaded yet"}})
-async def ready(request: Request) -> JSONResponse:
+            response_model=GatewayReady,
+            responses={503: {"model": Error, "description": "Some services' routes are not loaded yet "
+                                                             "(`details.waiting_for` names them)."}})
+async def ready(request: Request) -> GatewayReady | JSONResponse:
     catalog = _gateway(request).catalog
     missing = catalog.missing()
     if missing:
         message = "Not ready: waiting for these services' routes."
         return JSONResponse(error_body("unavailable", message, {"waiting_for": missing}), status_code=503)
-    return JSONResponse({"status": "ready", "services": sorted(catalog.services)})
+    return GatewayReady(services=sorted(catalog.services))
 
 
 @router.get("/metrics", include_in_schema=False)

@@ -26,7 +26,7 @@ def render_mailbox(mails: list[StoredMail]) -> str:
     rows = []
     for mail in reversed(mails):
         view = mail.view()
-        duplicate = times_sent[mail.delivery_id] > 1
+        duplicate = mail.delivery_id is not None and times_sent[mail.delivery_id] > 1
         link = f'<a href="view/{escape(mail.message_id)}">{escape(view["subject"] or "(no subject)")}</a>'
         delivery = escape(mail.delivery_id or "") + (" (sent more than once)" if duplicate else "")
         cells = [

@@ -60,13 +60,12 @@ def not_found(path: str) -> TwilioApiError:
 def install_error_handlers(app: FastAPI) -> None:
     """Twilio-shaped errors for the REST API; unknown API routes answer 20404 as Twilio does."""
 
+    @app.exception_handler(TwilioApiError)
     async def on_twilio_error(_: Request, error: TwilioApiError) -> JSONResponse:
         return JSONResponse(error.body(), status_code=error.status)
 
+    @app.exception_handler(HTTPException)
     async def on_http_error(request: Request, error: HTTPException) -> JSONResponse:
         if request.url.path.startswith(API_PREFIXES) and error.status_code in (404, 405):
             return await on_twilio_error(request, not_found(request.url.path))
         return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=error.headers)
-
-    app.add_exception_handler(TwilioApiError, on_twilio_error)
-    app.add_exception_handler(HTTPException, on_http_error)

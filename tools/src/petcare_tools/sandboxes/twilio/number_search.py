@@ -44,6 +44,7 @@ KEYPAD = {
     }.items()
     for letter in letters
 }
+_KEYPAD_TABLE = str.maketrans("".join(KEYPAD), "".join(KEYPAD.values()))
 CONTAINS_SYNTAX = re.compile(r"^\+?[0-9A-Za-z*%]{2,16}$")
 ATTEMPTS_PER_RESULT = 40
 
@@ -79,7 +80,7 @@ def search_numbers(
         raise InvalidSearch(f"AreaCode {area_code!r} is not a three-digit North American area code")
     if contains is not None and not CONTAINS_SYNTAX.match(contains):
         raise InvalidSearch(f"Contains {contains!r} must be 2 to 16 of 0-9, A-Z, '*' and '%'")
-    pattern = (contains or "").upper().translate(str.maketrans(KEYPAD))
+    pattern = (contains or "").upper().translate(_KEYPAD_TABLE)
     matcher = _matcher(pattern)
     rng = random.Random(f"{country}|{area_code}|{contains}")
     found: dict[str, AvailableNumber] = {}

@@ -9,7 +9,7 @@ from petcare_kit.identity import PUBLIC, Role, allow
 
 from clients.domain.accounts import TokenPurpose
 from clients.entrypoints.api.deps import AnonymousContextDep
-from clients.entrypoints.api.schemas import Accepted, CompanyView, SignedUpView, TokensView
+from clients.entrypoints.api.schemas import Accepted, CompanyView, SessionCheck, SignedUpView, TokensView
 from clients.service_layer import company, portal, sessions
 from clients.service_layer.commands import Refresh, RequestFromPortal, SetPasswordWithToken, SignIn, SignUp
 
@@ -26,7 +26,7 @@ def _tokens(tokens: sessions.Tokens) -> TokensView:
 async def sign_up(body: SignUp, ctx: AnonymousContextDep) -> SignedUpView:
     """Create a company and its first admin, who is signed in at once."""
     new_company, tokens = await company.sign_up(ctx, body)
-    return SignedUpView(company=CompanyView.of(new_company), admin_id=ctx.identity.person_id, tokens=_tokens(tokens))
+    return SignedUpView(company=CompanyView.of(new_company), admin_id=ctx.person_id, tokens=_tokens(tokens))
 
 
 @router.post("/auth/sign-in", response_model=TokensView, **allow(PUBLIC, rate_limit="auth"))
@@ -67,9 +67,8 @@ async def reset_password(body: SetPasswordWithToken, ctx: AnonymousContextDep) -
     await portal.set_password_with_token(ctx, body, TokenPurpose.PASSWORD_RESET)
 
 
-@router.get("/internal/sessions/{person_id}", **allow(Role.INTERNAL))
-async def check_session(person_id: UUID, ctx: AnonymousContextDep,
-                        version: int = Query(ge=0)) -> dict[str, bool]:
+@router.get("/internal/sessions/{person_id}", response_model=SessionCheck, **allow(Role.INTERNAL))
+async def check_session(person_id: UUID, ctx: AnonymousContextDep, version: int = Query(ge=0)) -> SessionCheck:
     """For the gateway, on every request: is this token's session still open? (R-INACT-2)"""
     await sessions.check_session(ctx, person_id, version)
-    return {"active": True}
+    return SessionCheck(active=True)

@@ -6,6 +6,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query
 from petcare_kit.errors import Forbidden
+from petcare_kit.http import Error
 from petcare_kit.identity import MANAGERS, PEOPLE, STAFF_ROLES, Role, allow
 from petcare_kit.validation import Limit, Offset
 
@@ -49,7 +50,10 @@ async def update_client(client_id: UUID, body: UpdateClient, ctx: ContextDep) ->
     return ClientView.of(await clients.update_client(ctx, client_id, body), for_staff=ctx.identity.is_staff)
 
 
-@router.delete("/clients/{client_id}", **allow(*MANAGERS))
+# Never succeeds: the 405 is the documented answer (there is no success body to declare).
+@router.delete("/clients/{client_id}", status_code=405, response_model=None, **allow(*MANAGERS),
+               responses={405: {"model": Error, "description": "Always (`client_delete_not_supported`): deactivate "
+                                                               "the client instead."}})
 async def delete_client(client_id: UUID, ctx: ContextDep) -> None:
     """Never allowed (R-INACT-4): mark the client inactive instead."""
     await directory.get_client(ctx.session, ctx.company_id, client_id)

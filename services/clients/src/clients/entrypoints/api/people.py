@@ -16,13 +16,13 @@ from clients.service_layer.commands import AddStaff, ChangeCompanySettings, Upda
 router = APIRouter()
 
 
-@router.get("/me", tags=["me"], **allow(*PEOPLE))
+@router.get("/me", tags=["me"], response_model=ClientView | StaffView, **allow(*PEOPLE))
 async def me(ctx: ContextDep) -> ClientView | StaffView:
     """The signed-in person's own profile."""
     if ctx.identity.role == Role.CLIENT:
-        return ClientView.of(await directory.get_client(ctx.session, ctx.company_id, ctx.identity.person_id),
+        return ClientView.of(await directory.get_client(ctx.session, ctx.company_id, ctx.person_id),
                              for_staff=False)
-    return StaffView.of(await directory.get_staff(ctx.session, ctx.company_id, ctx.identity.person_id))
+    return StaffView.of(await directory.get_staff(ctx.session, ctx.company_id, ctx.person_id))
 
 
 @router.get("/company", tags=["company"], response_model=CompanyView, **allow(*STAFF_ROLES))

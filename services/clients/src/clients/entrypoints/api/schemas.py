@@ -92,6 +92,12 @@ class SignedUpView(BaseModel):
     tokens: TokensView
 
 
+class SessionCheck(BaseModel):
+    """The gateway's answer on every request: the token's session is still open (else 401)."""
+
+    active: bool = True
+
+
 class Accepted(BaseModel):
     status: str = "accepted"
     message: str
