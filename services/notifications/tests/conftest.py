@@ -1,108 +1,58 @@
 """The notifications service in-process on a real PostgreSQL, fed events as its consumer receives
-them, sending email to a real SendGrid sandbox; called as the gateway calls it."""
+them, sending email to a real SendGrid sandbox; called as the gateway calls it
+(petcare_tools.testing.service)."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID, uuid4
 
-import httpx
 import pytest
 import pytest_asyncio
 from notifications.adapters.sendgrid_sender import SendGridEmailSender
-from notifications.bootstrap import create_app
-from notifications.config import NotificationsSettings
 from notifications.service_layer.email_dispatcher import EmailDispatcher
 from notifications.spec import SPEC
-from petcare_contracts import SYSTEM, Actor, EventPayload, new_envelope
 from petcare_contracts.events.clients import ClientAdded, CompanyRegistered, StaffAdded
 from petcare_contracts.events.common import Contact, Phone
-from petcare_kit.identity import Identity, Role, sign_identity
-from petcare_kit.migrations import upgrade_to_head
-from petcare_tools.sandboxes.background import serve_in_background
-from petcare_tools.sandboxes.sendgrid import create_app as create_sendgrid_sandbox
-from petcare_tools.testing.records import record_of
-from sqlalchemy import text
-
-SECRET = "test-internal-secret"
+from petcare_kit.identity import Identity, Role
+from petcare_tools.testing.sandboxes import reset_sandbox, sandbox_mails
+from petcare_tools.testing.service import ServiceUnderTest, serve_in_process
 
 
-
-@dataclass
-class NotificationsService:
-    http: httpx.AsyncClient
-    app: Any
-    mailbox_url: str
-    settings: NotificationsSettings
-    offset: int = 0
-
+@dataclass(kw_only=True)
+class NotificationsService(ServiceUnderTest):
     @property
-    def runtime(self):  # type: ignore[no-untyped-def]
-        return self.app.state.runtime
-
-    async def feed(self, payload: EventPayload, company_id: UUID, *, actor: Actor = SYSTEM, raw: bytes | None = None,
-                   envelope=None) -> Any:  # type: ignore[no-untyped-def]
-        """Hand one event to the consumer exactly as Kafka would; returns its envelope."""
-        envelope = envelope or new_envelope(payload, company_id=company_id, correlation_id="test", actor=actor)
-        self.offset += 1
-        await self.runtime.consumer.handle_batch([record_of(payload, envelope, offset=self.offset, value=raw)])
-        return envelope
+    def mailbox_url(self) -> str:
+        return str(self.settings.sendgrid_host)
 
     async def send_emails(self) -> int:
+        """Run the email dispatcher once (it is off in these tests); how many it handled."""
         sender = SendGridEmailSender(self.settings.sendgrid_api_key, self.settings.sendgrid_host,
                                      self.settings.from_email)
         return await EmailDispatcher(self.runtime.sessions, sender, self.settings).dispatch_due()
 
-    async def mailbox(self, to: str | None = None) -> list[dict]:
-        async with httpx.AsyncClient() as http:
-            response = await http.get(f"{self.mailbox_url}/sandbox/messages", params={"to": to} if to else {})
-            response.raise_for_status()
-            body = response.json()
-            return body["messages"] if isinstance(body, dict) else body
+    async def mailbox(self, to: str | None = None) -> list[dict[str, Any]]:
+        return await sandbox_mails(self.mailbox_url, to)
 
-    async def sql(self, statement: str, **params: Any) -> list[Any]:
-        async with self.runtime.engine.begin() as connection:
-            result = await connection.execute(text(statement), params)
-            return list(result) if result.returns_rows else []
-
-    async def commands(self) -> list[dict]:
-        rows = await self.sql("SELECT convert_from(value, 'UTF8')::jsonb AS e FROM outbox "
-                              "WHERE topic = 'texting.commands' ORDER BY seq")
-        return [row.e for row in rows]
-
-    def as_(self, identity: Identity):  # type: ignore[no-untyped-def]
-        service = self
-
-        class Caller:
-            async def request(self, method: str, path: str, **kw: Any) -> httpx.Response:
-                headers = sign_identity(identity, secret=SECRET, method=method, path=path.split("?")[0])
-                return await service.http.request(method, path, headers=headers, **kw)
-
-        return Caller()
+    async def commands(self) -> list[dict[str, Any]]:
+        """texting.commands envelopes in the outbox, oldest first."""
+        return [_without_seq(e) for e in await self.outbox("texting.commands")]
 
 
-@pytest.fixture(scope="session")
-def sendgrid_sandbox() -> Any:
-    with serve_in_background(create_sendgrid_sandbox()) as url:
-        yield url
+def _without_seq(envelope: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in envelope.items() if key != "_seq"}
 
 
 @pytest_asyncio.fixture(loop_scope="session")
-async def service(database_url, kafka_bootstrap_servers, sendgrid_sandbox) -> AsyncIterator[NotificationsService]:
-    await asyncio.to_thread(upgrade_to_head, SPEC.alembic_dir, database_url)
-    async with httpx.AsyncClient() as http:
-        await http.post(f"{sendgrid_sandbox}/sandbox/reset")
-    settings = NotificationsSettings(
-        database_url=database_url, kafka_bootstrap_servers=kafka_bootstrap_servers, internal_auth_secret=SECRET,
-        environment="test", log_json=False, run_relay=False, run_consumers=False, run_email_dispatcher=False,
-        sendgrid_host=sendgrid_sandbox, sendgrid_api_key="SG.test-key")
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://notifications") as http:
-            yield NotificationsService(http, app, sendgrid_sandbox, settings)
+async def service(database_url: str, kafka_bootstrap_servers: str,
+                  sendgrid_sandbox: str) -> AsyncIterator[NotificationsService]:
+    await reset_sandbox(sendgrid_sandbox)
+    async with serve_in_process(SPEC, database_url, kafka_bootstrap_servers, harness=NotificationsService,
+                                run_email_dispatcher=False, sendgrid_host=sendgrid_sandbox,
+                                sendgrid_api_key="SG.test-key") as service:
+        yield service
 
 
 @dataclass
