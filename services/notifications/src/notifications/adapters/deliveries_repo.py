@@ -3,9 +3,10 @@ The email dispatcher (service_layer/email_dispatcher.py) works the same table. N
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Row, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -46,7 +47,7 @@ class SqlDeliveries:
         return _record(row) if row else None
 
 
-def _record(row) -> DeliveryRecord:  # type: ignore[no-untyped-def]
+def _record(row: Row[Any]) -> DeliveryRecord:
     return DeliveryRecord(
         id=row.id, trigger=row.trigger, recipient_id=row.recipient_id, created_at=row.created_at,
         decision=list(row.decision), email_state=row.email_state, text_state=row.text_state, email=row.email or {},

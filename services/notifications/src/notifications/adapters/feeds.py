@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Row, and_, func, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -49,6 +50,6 @@ class SqlFeeds:
             or_(last_read.is_(None), and_(feed_messages.c.created_at > last_read)))) or 0
 
 
-def _message(row) -> FeedMessage:  # type: ignore[no-untyped-def]
+def _message(row: Row[Any]) -> FeedMessage:
     return FeedMessage(row.id, row.company_id, row.person_id, row.author, row.author_id, row.text,
                        list(row.image_urls), row.report_card_url, row.source, row.source_id, row.created_at)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from petcare_kit.client_directory import directory_people
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Row, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -43,9 +44,10 @@ class SqlPreferences:
             values["texting_enabled"] = texting_enabled
         people = select(directory_people.c.person_id).where(directory_people.c.company_id == company_id,
                                                             directory_people.c.kind == kind)
-        result = await self.session.execute(update(preferences).where(
+        connection = await self.session.connection()  # a Core statement's result there has a rowcount
+        result = await connection.execute(update(preferences).where(
             preferences.c.company_id == company_id, preferences.c.person_id.in_(people)).values(**values))
-        return result.rowcount or 0  # type: ignore[attr-defined]
+        return result.rowcount or 0
 
     async def held(self, company_id: UUID, person_id: UUID) -> PreferencesChange | None:
         row = (await self.session.execute(select(held_preferences).where(
@@ -66,6 +68,6 @@ class SqlPreferences:
         return _change(row) if row else None
 
 
-def _change(row) -> PreferencesChange:  # type: ignore[no-untyped-def]
+def _change(row: Row[Any]) -> PreferencesChange:
     return PreferencesChange(DefaultDelivery(row.default_delivery) if row.default_delivery else None,
                              row.texting_enabled)

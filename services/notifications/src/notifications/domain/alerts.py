@@ -9,14 +9,26 @@ from typing import Protocol
 
 
 class Visit(Protocol):
-    """What a text says of a visit (the contracts' `scheduling.VisitSummary` has it)."""
+    """What a text says of a visit (the contracts' `scheduling.VisitSummary` has it). Read-only
+    properties, so that a frozen model matches."""
 
-    service_name: str
-    visit_date: date
-    time_block: str | None
-    starts_at: datetime | None
-    staff_name: str | None
-    pet_names: list[str]
+    @property
+    def service_name(self) -> str: ...
+
+    @property
+    def visit_date(self) -> date: ...
+
+    @property
+    def time_block(self) -> str | None: ...
+
+    @property
+    def starts_at(self) -> datetime | None: ...
+
+    @property
+    def staff_name(self) -> str | None: ...
+
+    @property
+    def pet_names(self) -> list[str]: ...
 
 
 def when(visit: Visit) -> str:

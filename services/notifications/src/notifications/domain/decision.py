@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from petcare_contracts.events.notifications import Channel
+
 from notifications.domain.preferences import DeliveryOverride, Preferences
 from notifications.domain.recipients import Recipient
 from notifications.domain.switches import CompanySwitches, TextingAvailability
@@ -13,7 +15,7 @@ from notifications.domain.triggers import RULES, Trigger, TriggerRule, feed_swit
 
 @dataclass(frozen=True)
 class ChannelChoice:
-    channel: str
+    channel: Channel
     chosen: bool
     reasons: tuple[str, ...]
 
@@ -29,7 +31,7 @@ class Decision:
     def channels(self) -> tuple[ChannelChoice, ChannelChoice, ChannelChoice]:
         return (self.in_app, self.email, self.text)
 
-    def chose(self, channel: str) -> bool:
+    def chose(self, channel: Channel) -> bool:
         return next(c for c in self.channels if c.channel == channel).chosen
 
 
@@ -64,7 +66,8 @@ def decide(
 
 def _not_for(trigger: Trigger, recipient: Recipient) -> Decision:
     reason = (f"'{trigger.value}' is never sent to a {recipient.kind}",)
-    return Decision(trigger, *(ChannelChoice(channel, False, reason) for channel in ("in_app", "email", "text")))
+    return Decision(trigger, ChannelChoice("in_app", False, reason), ChannelChoice("email", False, reason),
+                    ChannelChoice("text", False, reason))
 
 
 def _wanted(mode: str, override: bool | None, by_default: bool, channel: str) -> tuple[bool, list[str]]:

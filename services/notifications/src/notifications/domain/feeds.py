@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
+
+Author = Literal["staff", "client", "system"]
 
 
 @dataclass(frozen=True)
@@ -14,8 +16,7 @@ class FeedMessage:
     company_id: UUID
     person_id: UUID
     """Whose feed."""
-    author: str
-    """staff, client or system."""
+    author: Author
     author_id: UUID | None
     text: str
     image_urls: list[str] = field(default_factory=list)

@@ -4,8 +4,9 @@ be texted (R-DELIV-5, R-TEXT-11). The number facts and the R-TEXT-4 mobile rule 
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 from uuid import UUID
 
 from petcare_kit import phone_numbers
@@ -58,7 +59,8 @@ class Recipient:
         return bool(self.mobile and self.mobile.e164 and self.mobile.e164 in self.opted_out_numbers)
 
 
-def pick_mobile(phones: list[dict], custom_fields: dict[str, str], mobile_field: str | None = None) -> str | None:
+def pick_mobile(phones: Sequence[Mapping[str, Any]], custom_fields: Mapping[str, Any],
+                mobile_field: str | None = None) -> str | None:
     """The number to text: the custom field the company named as the mobile one (R-TEXT-4) when it
     holds something, else the first phone labelled mobile; see `petcare_kit.phone_numbers.mobile_number`."""
     return phone_numbers.mobile_number(phones, custom_fields, mobile_field)

@@ -9,7 +9,7 @@ from dataclasses import asdict
 from typing import Any
 from uuid import UUID, uuid4
 
-from petcare_contracts import Actor
+from petcare_contracts import SYSTEM, Actor
 from petcare_contracts.events.notifications import ChannelDecision, DeliveryDecided
 from petcare_contracts.events.texting import SendTextRequested
 
@@ -63,15 +63,14 @@ async def deliver(
         decision=[asdict(c) for c in decision.channels], email=email, text_requested=decision.text.chosen))
     if not added:
         return None
-    by = {"actor": actor} if actor else {}
     if decision.text.chosen:
         assert recipient.mobile is not None and recipient.mobile.e164 is not None
         await uow.publish(SendTextRequested(
             delivery_id=delivery_id, recipient_id=recipient_id, recipient_kind=recipient.kind,
             to_number=recipient.mobile.e164, body=text_body or data.get("text", ""), image_urls=image_urls or [],
-            purpose=trigger.value), company_id=company_id, **by)
+            purpose=trigger.value), company_id=company_id, actor=actor or SYSTEM)
     await uow.publish(DeliveryDecided(
         delivery_id=delivery_id, trigger=trigger.value, recipient_id=recipient_id,
         channels=[ChannelDecision(channel=c.channel, chosen=c.chosen, reasons=list(c.reasons))
-                  for c in decision.channels]), company_id=company_id, **by)
+                  for c in decision.channels]), company_id=company_id, actor=actor or SYSTEM)
     return decision

@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID, uuid4
 
-from petcare_contracts import Actor, Envelope
+from petcare_contracts import SYSTEM, Actor, Envelope
+from petcare_contracts.events.common import PersonKind
 from petcare_contracts.events.notifications import FeedMessagePosted
 from petcare_kit.identity import Identity, Role
 
-from notifications.domain.feeds import FeedMessage, FeedPage
+from notifications.domain.feeds import Author, FeedMessage, FeedPage
 from notifications.domain.preferences import DeliveryOverride
 from notifications.domain.recipients import Recipient
 from notifications.domain.triggers import Trigger
@@ -35,12 +36,12 @@ async def _conversation(ctx: Context, person_id: UUID) -> Recipient:
     return recipient
 
 
-async def _publish(uow: UnitOfWork, message: FeedMessage, kind: str, *, actor: Actor | None = None,
+async def _publish(uow: UnitOfWork, message: FeedMessage, kind: PersonKind, *, actor: Actor = SYSTEM,
                    causation_id: UUID | None = None) -> None:
     await uow.publish(FeedMessagePosted(
         conversation_id=message.person_id, message_id=message.id, person_id=message.person_id, person_kind=kind,
         author=message.author, text=message.text, image_urls=message.image_urls), company_id=message.company_id,
-        causation_id=causation_id, **({"actor": actor} if actor else {}))
+        causation_id=causation_id, actor=actor)
 
 
 async def read_feed(ctx: Context, person_id: UUID, *, before: datetime | None, limit: int) -> FeedPage:
@@ -78,7 +79,7 @@ async def post_message(ctx: Context, person_id: UUID, command: PostMessage) -> F
     return message
 
 
-async def post_from_event(uow: UnitOfWork, envelope: Envelope, *, person_id: UUID, author: str,
+async def post_from_event(uow: UnitOfWork, envelope: Envelope, *, person_id: UUID, author: Author,
                           author_id: UUID | None, text: str, image_urls: list[str], source: str,
                           report_card_url: str | None = None, trigger: Trigger | None = None) -> None:
     """A message another service's event puts in a feed (R-EMAIL-1 visit messages, R-TEXT-8 inbound

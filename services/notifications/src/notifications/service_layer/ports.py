@@ -96,11 +96,21 @@ class Deliveries(Protocol):
 class UnitOfWork(Protocol):
     """One transaction: the repositories above, events queued in it (outbox), one commit."""
 
-    recipients: Recipients
-    companies: Companies
-    preferences: PreferenceStore
-    feeds: Feeds
-    deliveries: Deliveries
+    # Read-only (properties): an implementation may hold a subtype of each port.
+    @property
+    def recipients(self) -> Recipients: ...
+
+    @property
+    def companies(self) -> Companies: ...
+
+    @property
+    def preferences(self) -> PreferenceStore: ...
+
+    @property
+    def feeds(self) -> Feeds: ...
+
+    @property
+    def deliveries(self) -> Deliveries: ...
 
     async def publish(self, payload: EventPayload, *, company_id: UUID | None, actor: Actor = ...,
                       causation_id: UUID | None = None) -> Envelope: ...
