@@ -1,81 +1,63 @@
 """The texting service in-process on a real PostgreSQL, talking through the real twilio SDK to the
 Twilio sandbox; Twilio's webhooks are caught by a receiver and handed to the service unchanged
-(same URL, form and X-Twilio-Signature), as if Twilio had called it."""
+(same URL, form and X-Twilio-Signature), as if Twilio had called it (petcare_tools.testing)."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID, uuid4
 
 import httpx
 import pytest
 import pytest_asyncio
-from petcare_contracts import EventPayload, new_envelope
 from petcare_contracts.events.billing import PlanChanged
 from petcare_contracts.events.clients import ClientAdded, CompanyRegistered, StaffAdded
 from petcare_contracts.events.common import Contact, Phone
-from petcare_kit.identity import Identity, Role, sign_identity
-from petcare_kit.migrations import upgrade_to_head
-from petcare_tools.sandboxes.background import serve_in_background
-from petcare_tools.sandboxes.twilio import create_app as create_twilio_sandbox
+from petcare_kit.identity import Identity, Role
 from petcare_tools.sandboxes.webhook_receiver import WebhookReceiver
-from petcare_tools.testing.records import record_of
-from sqlalchemy import text
-from texting.bootstrap import create_app
-from texting.config import TextingSettings
+from petcare_tools.testing.sandboxes import WebhookForwarder, reset_sandbox
+from petcare_tools.testing.service import ServiceUnderTest, serve_in_process
 from texting.service_layer.text_dispatcher import TextDispatcher
 from texting.spec import SPEC
 
-SECRET = "test-internal-secret"
 AUTH_TOKEN = "sandbox-auth-token"
 ACCOUNT = "AC" + "1" * 32
+PUBLIC_PREFIX = "/api/texting"
+"""Twilio calls the gateway's public address; the gateway routes /api/texting/... to texting."""
 
 
-
-@dataclass
-class TextingService:
-    http: httpx.AsyncClient
-    app: Any
-    sandbox: str
+@dataclass(kw_only=True)
+class TextingService(ServiceUnderTest):
     receiver: WebhookReceiver
-    settings: TextingSettings
-    offset: int = 0
-    forwarded: int = 0
+    hooks: WebhookForwarder = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.hooks = WebhookForwarder(self.receiver, self.http, PUBLIC_PREFIX)
 
     @property
-    def runtime(self):  # type: ignore[no-untyped-def]
-        return self.app.state.runtime
+    def sandbox(self) -> str:
+        return str(self.settings.twilio_api_base)
 
-    async def feed(self, payload: EventPayload, company_id: UUID, envelope=None):  # type: ignore[no-untyped-def]
-        envelope = envelope or new_envelope(payload, company_id=company_id, correlation_id="test")
-        self.offset += 1
-        await self.runtime.consumer.handle_batch([record_of(payload, envelope, offset=self.offset)])
-        return envelope
+    @property
+    def forwarded(self) -> int:
+        """Webhooks already handed to the service (or dropped); a test may set it to drop some."""
+        return self.hooks.forwarded
+
+    @forwarded.setter
+    def forwarded(self, count: int) -> None:
+        self.hooks.forwarded = count
 
     async def dispatch(self) -> int:
+        """Run the text dispatcher once (it is off in these tests); how many texts it handled."""
         return await TextDispatcher(self.runtime.sessions, self.app.state.twilio, self.settings).dispatch_due()
 
     async def forward_webhooks(self, at_least: int = 0, timeout: float = 5.0,
                                skip: Callable[[dict[str, str]], bool] | None = None) -> list[httpx.Response]:
         """Hand every webhook Twilio made since the last call to the service, exactly as received;
         those whose form `skip` accepts are lost on the way."""
-        deadline = asyncio.get_running_loop().time() + timeout
-        while len(self.receiver.received) - self.forwarded < at_least:
-            if asyncio.get_running_loop().time() > deadline:
-                raise AssertionError(f"fewer than {at_least} webhooks arrived")
-            await asyncio.sleep(0.05)
-        answers = []
-        for hook in self.receiver.received[self.forwarded:]:
-            self.forwarded += 1
-            if skip is not None and skip(hook.form):
-                continue
-            path = hook.url.split("/api/texting", 1)[1]
-            answers.append(await self.http.post(path, data=hook.form,
-                                                headers={"x-twilio-signature": hook.signature or ""}))
-        return answers
+        return await self.hooks.forward(at_least, timeout, skip)
 
     async def sandbox_post(self, path: str, **kw: Any) -> httpx.Response:
         async with httpx.AsyncClient(base_url=self.sandbox, timeout=10) as http:
@@ -85,52 +67,22 @@ class TextingService:
         async with httpx.AsyncClient(base_url=self.sandbox, timeout=10) as http:
             return (await http.get(path, **kw)).json()
 
-    async def events(self, type_prefix: str = "texting.") -> list[dict]:
-        async with self.runtime.engine.connect() as connection:
-            rows = await connection.execute(text(
-                "SELECT convert_from(value, 'UTF8')::jsonb AS e FROM outbox ORDER BY seq"))
-            return [row.e for row in rows if row.e.get("type", "").startswith(type_prefix)]
-
-    def as_(self, identity: Identity):  # type: ignore[no-untyped-def]
-        service = self
-
-        class Caller:
-            async def request(self, method: str, path: str, **kw: Any) -> httpx.Response:
-                headers = sign_identity(identity, secret=SECRET, method=method, path=path.split("?")[0])
-                return await service.http.request(method, path, headers=headers, **kw)
-
-        return Caller()
-
-
-@pytest.fixture(scope="session")
-def twilio_sandbox() -> Any:
-    with serve_in_background(create_twilio_sandbox()) as url:
-        yield url
-
-
-@pytest.fixture(scope="session")
-def receiver() -> Any:
-    receiver = WebhookReceiver()
-    with serve_in_background(receiver.app) as url:
-        receiver.base_url = url
-        yield receiver
+    async def events(self, type_prefix: str = "texting.") -> list[dict[str, Any]]:
+        """Envelopes in the outbox whose type starts with `type_prefix`, oldest first."""
+        return [{key: value for key, value in envelope.items() if key != "_seq"}
+                for envelope in await self.outbox() if envelope.get("type", "").startswith(type_prefix)]
 
 
 @pytest_asyncio.fixture(loop_scope="session")
-async def service(database_url, kafka_bootstrap_servers, twilio_sandbox, receiver) -> AsyncIterator[TextingService]:
-    await asyncio.to_thread(upgrade_to_head, SPEC.alembic_dir, database_url)
-    async with httpx.AsyncClient() as http:
-        await http.post(f"{twilio_sandbox}/sandbox/reset")
+async def service(database_url: str, kafka_bootstrap_servers: str, twilio_sandbox: str,
+                  receiver: WebhookReceiver) -> AsyncIterator[TextingService]:
+    await reset_sandbox(twilio_sandbox)
     receiver.received.clear()
-    settings = TextingSettings(
-        database_url=database_url, kafka_bootstrap_servers=kafka_bootstrap_servers, internal_auth_secret=SECRET,
-        environment="test", log_json=False, run_relay=False, run_consumers=False, run_text_dispatcher=False,
-        twilio_api_base=twilio_sandbox, twilio_account_sid=ACCOUNT, twilio_auth_token=AUTH_TOKEN,
-        webhook_base_url=f"{receiver.base_url}/api/texting")
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://texting") as http:
-            yield TextingService(http, app, twilio_sandbox, receiver, settings)
+    async with serve_in_process(
+            SPEC, database_url, kafka_bootstrap_servers, harness=lambda **kw: TextingService(receiver=receiver, **kw),
+            run_text_dispatcher=False, twilio_api_base=twilio_sandbox, twilio_account_sid=ACCOUNT,
+            twilio_auth_token=AUTH_TOKEN, webhook_base_url=f"{receiver.base_url}{PUBLIC_PREFIX}") as service:
+        yield service
 
 
 @dataclass
