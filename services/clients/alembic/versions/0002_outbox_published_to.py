@@ -4,7 +4,7 @@ again what a lost broker held (docs/reliability.md)"""
 from petcare_kit.migrations.kit_tables import add_outbox_published_to
 
 revision = "0002_outbox_published_to"
-down_revision = "0001"
+down_revision = "kit_idempotency_keys"  # the kit's table comes right after 0001 (one linear chain)
 branch_labels = None
 depends_on = None
 

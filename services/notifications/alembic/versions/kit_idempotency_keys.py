@@ -1,7 +1,8 @@
 """the kit's idempotency_keys: answers to POSTs sent with an Idempotency-Key, kept 24 hours
 
-A branch off the first revision (the kit's tables come from there), so that it does not depend on
-the service's own later revisions; the migration runner upgrades every head.
+Right after the first revision (the kit's tables come from there), in the service's one linear
+chain. It was once a branch off 0001; a database migrated then records both heads, which the
+runner (petcare_kit.migrations.runner) folds into one before upgrading.
 """
 
 from petcare_kit.migrations.kit_tables import create_idempotency_table, drop_idempotency_table

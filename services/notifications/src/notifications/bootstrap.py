@@ -4,6 +4,7 @@ registered handlers at start-up), the consumer with its waiting room, the email 
 from datetime import timedelta
 
 from fastapi import FastAPI
+from petcare_contracts import EventPayload
 from petcare_contracts.events import billing, clients, scheduling, texting
 from petcare_kit.app import create_service_app
 from petcare_kit.client_directory import DIRECTORY_EVENTS
@@ -19,7 +20,7 @@ from notifications.service_layer.email_dispatcher import EmailDispatcher
 
 GROUP = "notifications"
 CONSUMES = ["clients.events", "scheduling.events", "billing.events", "texting.events"]
-HANDLES = [
+HANDLES: list[type[EventPayload]] = [
     *DIRECTORY_EVENTS,  # people and companies (petcare_kit.client_directory)
     clients.ActivationEmailRequested, clients.PasswordResetRequested, clients.PortalInstructionsRequested,
     scheduling.ServiceRequestAnswered, scheduling.ChangeRequestAnswered, scheduling.ConfirmationRequested,

@@ -4,7 +4,7 @@ from alembic import op
 from texting.adapters.tables import usage_months
 
 revision = "0002"
-down_revision = "0001"
+down_revision = "kit_idempotency_keys"  # the kit's table comes right after 0001 (one linear chain)
 branch_labels = None
 depends_on = None
 

@@ -54,6 +54,10 @@ class FakePeople:
     async def with_number(self, company_id: UUID, number: str) -> list[Person]:
         return [p for p in self.rows.values() if p.company_id == company_id and p.active and number in p.numbers]
 
+    async def set_numbers(self, company_id: UUID, person_id: UUID, numbers: list[str]) -> None:
+        person = self.rows.get(person_id) or Person(person_id, company_id, "client", "")
+        self.rows[person_id] = replace(person, numbers=list(numbers))
+
 
 def _matches(text: Text, company_id: UUID, where: LogFilter) -> bool:
     created = text.created_at or datetime.now(UTC)

@@ -1,5 +1,7 @@
-"""The texting service's tables. `people` is a read model of clients.events; the rest is owned here.
-A tax id is never stored: only its last four digits, after it was passed to Twilio (R-TEXT-3)."""
+"""The texting service's tables. People and company names are the kit's clients directory read model
+(`petcare_kit.client_directory`: directory_people, directory_companies); `person_numbers` is derived
+from it here; the rest is owned here. A tax id is never stored: only its last four digits, after it
+was passed to Twilio (R-TEXT-3)."""
 
 from sqlalchemy import (
     Boolean,
@@ -16,7 +18,7 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.dialects.postgresql import JSONB
 
 metadata = MetaData()
 
@@ -28,7 +30,6 @@ def _now(name: str) -> Column:
 companies = Table(
     "companies", metadata,
     Column("company_id", Uuid, primary_key=True),
-    Column("name", Text, nullable=False, server_default=""),
     Column("plan", Text, nullable=True, comment="lite, solo or team, from billing.events"),
     Column("in_trial", Boolean, nullable=False, server_default="false"),
     Column("texting_turned_on", Boolean, nullable=False, server_default="false"),
@@ -44,18 +45,15 @@ companies = Table(
     Column("available", Boolean, nullable=False, server_default="false", comment="last availability published"),
 )
 
-people = Table(
-    "people", metadata,
-    Column("person_id", Uuid, primary_key=True),
-    Column("company_id", Uuid, nullable=False, index=True),
-    Column("kind", Text, nullable=False),
-    Column("name", Text, nullable=False),
-    Column("phones", JSONB, nullable=False),
-    Column("custom_fields", JSONB, nullable=False),
-    Column("active", Boolean, nullable=False),
-    Column("numbers", ARRAY(Text), nullable=False, server_default="{}",
-           comment="every number of the person, E.164: phones and custom fields that hold one"),
-    Index("people_numbers", "numbers", postgresql_using="gin"),
+person_numbers = Table(
+    "person_numbers", metadata,
+    Column("company_id", Uuid, nullable=False),
+    Column("number", Text, nullable=False, comment="E.164"),
+    Column("person_id", Uuid, nullable=False),
+    PrimaryKeyConstraint("company_id", "number", "person_id"),
+    Index("person_numbers_by_person", "person_id"),
+    comment="every number a text from a person could come from (R-TEXT-8): their phones and the custom "
+            "fields holding a number; recomputed from the clients directory on each change of the person",
 )
 
 texts = Table(

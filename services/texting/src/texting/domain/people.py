@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 from uuid import UUID
 
+from petcare_kit.phone_numbers import normalise
+
 from texting.domain.recipients import mobile_number
 
 PersonKind = Literal["client", "staff"]
@@ -38,3 +40,11 @@ def sender_of(candidates: list[Person]) -> Person | None:
     not guessed: None, and the text goes to Unassigned Messages naming them."""
     active = [person for person in candidates if person.active]
     return active[0] if len(active) == 1 else None
+
+
+def numbers_of(phones: list[dict[str, Any]], custom_fields: dict[str, str]) -> list[str]:
+    """R-TEXT-8: every E.164 number a text from this person could come from, sorted: their phones
+    and any custom field holding a number (the company may name any custom field as the mobile one,
+    R-TEXT-4, at any time). Values that are no possible number are left out."""
+    raw = [p.get("e164") or p.get("number") for p in phones] + list(custom_fields.values())
+    return sorted({number for number in (normalise(r) for r in raw if isinstance(r, str) and r) if number})

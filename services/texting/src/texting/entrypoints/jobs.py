@@ -1,13 +1,11 @@
-"""Background work of texting that is not the dispatcher: closing finished usage months (R-TEXT-13).
-Each run opens a unit of work, builds the command and calls the use case."""
+"""Background work of texting that is not the dispatcher: closing finished usage months (R-TEXT-13),
+as a kit PeriodicJob. Each run opens a unit of work, builds the command and calls the use case."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import logging
 from datetime import UTC, datetime
 
+from petcare_kit.background import PeriodicJob
 from petcare_kit.unit_of_work import UnitOfWork
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -16,7 +14,7 @@ from texting.service_layer import usage
 from texting.service_layer.commands import CloseFinishedMonths
 from texting.service_layer.context import Context
 
-log = logging.getLogger(__name__)
+CLOSE_MONTHS_EVERY_SECONDS = 3600.0
 
 
 async def close_months_once(sessions: async_sessionmaker[AsyncSession], now: datetime | None = None) -> int:
@@ -26,14 +24,8 @@ async def close_months_once(sessions: async_sessionmaker[AsyncSession], now: dat
                                                  CloseFinishedMonths(now=now or datetime.now(UTC)))
 
 
-async def close_months_forever(sessions: async_sessionmaker[AsyncSession], interval_seconds: float = 3600) -> None:
-    """Safe with several replicas: a month is closed once whoever gets there first (usage_months)."""
-    while True:
-        try:
-            await close_months_once(sessions)
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.exception("closing usage months failed; will retry")
-        with contextlib.suppress(TimeoutError):
-            await asyncio.sleep(interval_seconds)
+def close_months_job(sessions: async_sessionmaker[AsyncSession],
+                     interval_seconds: float = CLOSE_MONTHS_EVERY_SECONDS) -> PeriodicJob:
+    """Hourly; safe with several replicas: a month is closed once, by whoever gets there first
+    (usage_months). A failed run is logged and retried with backoff by the job."""
+    return PeriodicJob("usage-months", lambda: close_months_once(sessions), interval_seconds=interval_seconds)

@@ -158,3 +158,13 @@ class ApplyPlan(Command):
     company_id: UUID
     plan: str
     in_trial: bool
+
+
+class IndexPersonNumbers(Command):
+    """A person as the clients directory now has them (clients.events), for the inbound-number match."""
+
+    company_id: UUID
+    person_id: UUID
+    phones: list[dict[str, Any]]
+    """As clients publishes them: {"label", "number", "e164"}."""
+    custom_fields: dict[str, str]

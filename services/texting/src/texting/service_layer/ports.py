@@ -36,6 +36,9 @@ class People(Protocol):
     async def with_number(self, company_id: UUID, number: str) -> list[Person]:
         """Every active person of the company with this E.164 number among theirs."""
 
+    async def set_numbers(self, company_id: UUID, person_id: UUID, numbers: list[str]) -> None:
+        """Replace the E.164 numbers a text from this person is matched by (R-TEXT-8)."""
+
 
 class Texts(Protocol):
     async def add(self, text: Text) -> bool:
