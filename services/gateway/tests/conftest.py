@@ -32,6 +32,7 @@ from petcare_kit.identity import (
     allow,
 )
 from petcare_tools.sandboxes.background import serve_in_background
+from petcare_tools.testing.answers import assert_error, wait_until_ready
 from pydantic import BaseModel
 
 INTERNAL_SECRET = "test-internal-secret"
@@ -212,13 +213,6 @@ def gateway_settings(services: dict[str, str], **overrides) -> GatewaySettings: 
     return GatewaySettings(**{**values, **overrides})
 
 
-def wait_until_ready(client: TestClient, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while client.get("/ready").status_code != 200:
-        assert time.monotonic() < deadline, client.get("/ready").json()
-        time.sleep(0.02)
-
-
 @pytest.fixture
 def start_gateway() -> Iterator[Callable[..., TestClient]]:
     """Start a gateway (a replica) over the given services; all are stopped after the test."""
@@ -273,18 +267,7 @@ def admin() -> Person:
     return Person(Role.ADMIN)
 
 
-def assert_error(response, status: int, code: str) -> dict:  # type: ignore[no-untyped-def]
-    """The one error shape, with the status and stable code a frontend branches on."""
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/json")
-    body = response.json()
-    assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "details"}, body
-    assert body["error"]["code"] == code, body
-    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
-    assert response.headers.get("x-request-id"), "every answer carries a request id"
-    return body["error"]
-
-
 @pytest.fixture(name="assert_error")
 def _assert_error_fixture() -> Callable[..., dict]:
+    """The one error shape, with the status and stable code a frontend branches on."""
     return assert_error
