@@ -3,8 +3,10 @@ tests). The SDK is synchronous: callers run these methods with `asyncio.to_threa
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, TypeVar
 
 from petcare_kit.providers.twilio import make_twilio_client
 from twilio.base.exceptions import TwilioException, TwilioRestException
@@ -47,7 +49,7 @@ class TwilioGateway:
 
     def search_numbers(self, *, area_code: str | None, contains: str | None,
                        country: str = "US") -> list[AvailableNumber]:
-        kwargs = {"sms_enabled": True, "mms_enabled": True, "limit": 20}
+        kwargs: dict[str, Any] = {"sms_enabled": True, "mms_enabled": True, "limit": 20}
         if area_code:
             kwargs["area_code"] = int(area_code)
         if contains:
@@ -134,7 +136,10 @@ class TwilioGateway:
         _call(lambda: self.client.messaging.v1.brand_registrations(brand_sid).brand_registration_otps.create())
 
 
-def _call(request):  # type: ignore[no-untyped-def]
+T = TypeVar("T")
+
+
+def _call(request: Callable[[], T]) -> T:
     try:
         return request()
     except TwilioRestException as error:

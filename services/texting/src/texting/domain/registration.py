@@ -4,7 +4,7 @@ reaches Twilio. The tax id travels to Twilio once and is kept only as its last f
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Any, Literal
 
 import phonenumbers
 from petcare_kit.errors import InvalidInput
@@ -56,7 +56,7 @@ class RegistrationForm(BaseModel):
     def tax_id_digits(self) -> str:
         return re.sub(r"\D", "", self.ein or self.ssn or "")
 
-    def stored(self) -> dict:
+    def stored(self) -> dict[str, Any]:
         """What we keep: everything but the tax id, of which only the last four digits."""
         kept = self.model_dump(mode="json", exclude={"ein", "ssn"})
         kept["tax_id_last4"] = self.tax_id_digits[-4:]

@@ -77,7 +77,7 @@ async def buy_number(ctx: Context, command: BuyNumber) -> TextingAccount:
     account = await ctx.uow.accounts.get(ctx.company_id, for_update=True)
     account.check_can_hold_a_number()
     validity = check_number(command.phone_number)
-    if not validity.textable:
+    if not validity.textable or validity.e164 is None:  # a textable number always has its E.164 form
         raise InvalidInput(f"{command.phone_number} cannot be a texting number: {validity.reason}.",
                            code="invalid_number")
     try:

@@ -40,7 +40,8 @@ async def accept(ctx: Context, command: SendText) -> int:
     # "..." (GSM-7) rather than "…", which would force the whole last text into UCS-2 (70 characters).
     parts = split_for_sms(plain_text(request.body), max_messages=account.max_messages, marker=CUT_MARKER)
     pictures = request.image_urls[: min(account.max_images, MAX_PICTURES_PER_MESSAGE)]
-    bodies = [(text, []) for text in parts] + [("", [url]) for url in pictures]  # R-TEXT-6: one MMS per image
+    # R-TEXT-6: one MMS per image.
+    bodies: list[tuple[str, list[str]]] = [(text, []) for text in parts] + [("", [url]) for url in pictures]
     number = check_number(request.to_number).e164 or request.to_number
     queued = 0
     for index, (body, media) in enumerate(bodies):

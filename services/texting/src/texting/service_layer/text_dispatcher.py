@@ -170,8 +170,8 @@ class _TwilioCalls:
         waiting = await uow.session.scalar(select(func.count()).select_from(texts).where(
             texts.c.delivery_id == row.delivery_id, texts.c.twilio_sid.is_(None)))
         if waiting == 0:  # every part of this delivery is with Twilio now
-            parts = await uow.session.scalar(select(func.count()).select_from(texts).where(
-                texts.c.delivery_id == row.delivery_id))
+            parts = (await uow.session.execute(select(func.count()).select_from(texts).where(
+                texts.c.delivery_id == row.delivery_id))).scalar_one()
             await uow.publish(TextSent(delivery_id=row.delivery_id, recipient_id=row.person_id, messages=parts),
                               company_id=row.company_id)
 
