@@ -1,0 +1,49 @@
+"""The composition root: the event types scheduling handles (declared, and checked against the
+registered handlers at start-up), the consumer with its waiting room, background jobs, the API."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi import FastAPI
+from petcare_contracts import EventPayload
+from petcare_kit.app import create_service_app
+from petcare_kit.client_directory import DIRECTORY_EVENTS
+from petcare_kit.consumer import EventRouter
+from petcare_kit.runtime import ServiceRuntime
+from petcare_kit.waiting import WaitingRoom
+
+from scheduling.config import SchedulingSettings
+from scheduling.entrypoints import consumers
+from scheduling.entrypoints.api import catalogue, visits
+
+GROUP = "scheduling"
+"""The consumer group (and dead-letter topic `scheduling.dlq`); replicas share it."""
+PUBLISHES = ["scheduling.events"]
+CONSUMES = ["clients.events"]
+HANDLES: list[type[EventPayload]] = [
+    *DIRECTORY_EVENTS,  # people and companies (petcare_kit.client_directory)
+    *consumers.PET_EVENTS,  # scheduling's pets read model
+]
+"""Every event type scheduling acts on; any other type on the topics it reads is ignored."""
+DESCRIPTION = """Scheduling: the service catalogue, schedule blocks and visits of each company (and, as
+they come, templates, client requests and the day in the field); publishes `scheduling.events`."""
+
+
+def build_router(settings: SchedulingSettings) -> EventRouter:
+    """The declared types, their handlers, and the room where events wait for unknown people."""
+    room = WaitingRoom(GROUP, timedelta(seconds=settings.unknown_person_wait_seconds))
+    router = EventRouter(handles=HANDLES, waiting=room)
+    consumers.register(router)
+    return router
+
+
+def create_app(settings: SchedulingSettings | None = None) -> FastAPI:
+    settings = settings or SchedulingSettings()
+    router = build_router(settings)
+    runtime = ServiceRuntime(settings, publishes=PUBLISHES, consumer_group=GROUP, consumes=CONSUMES, router=router)
+    if settings.run_consumers and router.waiting is not None:
+        expiry = router.waiting.expiry_job(runtime.sessions)
+        runtime.add_background_task(expiry.name, expiry.run_forever)
+    return create_service_app(runtime, title="Scheduling", description=DESCRIPTION,
+                              routers=[catalogue.router, visits.router])
