@@ -8,7 +8,7 @@ PACKAGES := contracts kit tools $(patsubst %/pyproject.toml,%,$(wildcard service
 STAMP := $(VENV)/.installed
 PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: install run test test-fast bench lint schemas clean
+.PHONY: install run test test-fast bench lint typecheck schemas clean
 
 install: $(STAMP)
 
@@ -21,8 +21,10 @@ $(STAMP): requirements-dev.txt $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
 run: install
 	$(BIN)/python -m petcare_tools.launcher run
 
-## Every test: unit, service (real PostgreSQL) and suite (real broker, real processes).
+## The type checker first (fails fast), then every test: unit, service (real PostgreSQL) and suite
+## (real broker, real processes).
 test: install
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 ## Unit tests only (no broker, no database).
@@ -33,8 +35,15 @@ test-fast: install
 bench: install
 	@$(BIN)/python -m bench.run
 
+## Ruff, then the type checker.
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+## mypy over every package's source, strict on each service's domain/ and service_layer/ (settings:
+## [tool.mypy] in pyproject.toml).
+typecheck: install
+	$(BIN)/mypy
 
 ## Re-export contracts/schemas/*.json from the pydantic models (review the diff: it is the contract).
 schemas: install
