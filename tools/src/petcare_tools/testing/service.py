@@ -144,23 +144,29 @@ class ServiceUnderTest:
 
 
 def settings_class(spec: ServiceSpec) -> type[ServiceSettings]:
-    """The settings class of a service: the `settings` parameter's type of its app factory."""
-    factory = _app_factory(spec)
+    """The settings class of a service: the `settings` parameter's type of its app factory
+    (`def create_app(settings: ClientsSettings | None = None)`). TypeError when it has none."""
+    return _settings_type(_app_factory(spec))
+
+
+def _settings_type(factory: Callable[..., Any]) -> type[ServiceSettings]:
     hint = typing.get_type_hints(factory).get("settings")
     for candidate in typing.get_args(hint) or (hint,):
         if isinstance(candidate, type) and issubclass(candidate, ServiceSettings):
             return candidate
-    raise TypeError(f"{spec.asgi_factory} takes no `settings: <ServiceSettings subclass>` argument")
+    raise TypeError(f"{factory.__module__}.{factory.__qualname__} takes no `settings: <ServiceSettings "
+                    "subclass>` argument")
 
 
-def settings_for_tests(spec: ServiceSpec, database_url: str, kafka_bootstrap_servers: str,
-                  **overrides: Any) -> ServiceSettings:
-    """The service's settings for an in-process test; `overrides` win over the test defaults."""
+def settings_for_tests(spec: ServiceSpec, database_url: str, kafka_bootstrap_servers: str, *,
+                       settings_type: type[ServiceSettings] | None = None, **overrides: Any) -> ServiceSettings:
+    """The service's settings (`settings_type`, else `settings_class(spec)`) for an in-process
+    test; `overrides` win over the test defaults."""
     values: dict[str, Any] = dict(
         database_url=database_url, kafka_bootstrap_servers=kafka_bootstrap_servers,
         internal_auth_secret=TEST_INTERNAL_SECRET, environment="test", log_json=False,
         run_relay=False, run_consumers=False)
-    return settings_class(spec)(**(values | overrides))
+    return (settings_type or settings_class(spec))(**(values | overrides))
 
 
 async def migrate(spec: ServiceSpec, database_url: str) -> None:
@@ -173,14 +179,18 @@ async def migrate(spec: ServiceSpec, database_url: str) -> None:
 @asynccontextmanager
 async def serve_in_process(
     spec: ServiceSpec, database_url: str, kafka_bootstrap_servers: str, *,
-    harness: Callable[..., ServiceUnderTest] = ServiceUnderTest, **settings: Any,
+    harness: Callable[..., ServiceUnderTest] = ServiceUnderTest,
+    app_factory: Callable[[Any], FastAPI] | None = None, **settings: Any,
 ) -> AsyncIterator[Any]:
     """Migrate `database_url` (a fresh database), build the app with `settings_for_tests(spec, ...,
     **settings)`, run its lifespan and yield `harness(app=, http=, settings=, database_url=)`;
-    the lifespan ends (background tasks stopped) on exit."""
+    the lifespan ends (background tasks stopped) on exit. `app_factory` replaces the spec's
+    factory (its `settings` annotation still gives the settings class)."""
     await migrate(spec, database_url)
-    built = settings_for_tests(spec, database_url, kafka_bootstrap_servers, **settings)
-    app: FastAPI = _app_factory(spec)(built)
+    factory = app_factory or _app_factory(spec)
+    built = settings_for_tests(spec, database_url, kafka_bootstrap_servers,
+                               settings_type=_settings_type(factory), **settings)
+    app: FastAPI = factory(built)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url=f"http://{spec.name}") as http:

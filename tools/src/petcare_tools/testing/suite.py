@@ -1,0 +1,136 @@
+"""Real services as processes for suite tests, on the session's broker and PostgreSQL.
+
+Each service is started the way the launcher and the Dockerfiles start it: its database created
+and migrated first, then `uvicorn --factory <spec.asgi_factory>` with its settings in the
+environment; a start returns once its `/ready` answers 200. Nothing here names a service: a new
+one joins by its `ServiceSpec` (entry point `petcare.services`)::
+
+    suite = Suite(processes, kafka_bootstrap_servers, postgres_admin_url)   # pytest fixtures
+    sendgrid = await suite.start_sandbox("sendgrid")
+    await suite.start("notifications", SENDGRID_HOST=sendgrid)   # env of the process, added
+    gateway = await suite.start_gateway()                         # routes to what is running
+    suite.kill("notifications")                                   # SIGKILL (a crash test)
+    await suite.restart("notifications")                          # same port, env and database
+
+A second `start` under another `process_name` is a replica (same database). Processes belong to
+the test's `processes` manager, which stops them all after the test.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from petcare_kit.migrations import upgrade_to_head
+from petcare_kit.service_spec import ServiceSpec, installed_services
+
+from petcare_tools.embedded.databases import create_fresh_database
+from petcare_tools.embedded.ports import free_port
+from petcare_tools.testing.processes import ProcessManager
+
+INTERNAL_AUTH_SECRET = "suite-internal-secret"
+TOKEN_SIGNING_SECRET = "suite-token-signing-secret-0123456789"
+READY_TIMEOUT_SECONDS = 90.0
+
+
+async def fresh_migrated_database(admin_url: str, prefix: str, alembic_dir: Path) -> str:
+    """A new database with its own login (`<prefix>_<random>`), migrated to head; its URL."""
+    url = await create_fresh_database(admin_url, prefix)
+    await asyncio.to_thread(upgrade_to_head, alembic_dir, url)
+    return url
+
+
+async def serve_process(processes: ProcessManager, process_name: str, factory: str, env: dict[str, str], *,
+                        port: int | None = None, probe: str = "/ready",
+                        ready_within: float = READY_TIMEOUT_SECONDS) -> str:
+    """Start `uvicorn --factory <factory>` on 127.0.0.1 (`port`, else a free one) as `process_name`
+    with `env` added to ours; returns `http://127.0.0.1:PORT` once `probe` answers 200. Raises
+    ProcessError (with the log tail) when it exits or is not ready within `ready_within` s."""
+    port = port or free_port()
+    processes.start(process_name, [sys.executable, "-m", "uvicorn", "--factory", factory, "--host", "127.0.0.1",
+                                   "--port", str(port), "--no-access-log"], env=env)
+    url = f"http://127.0.0.1:{port}"
+    await asyncio.to_thread(processes.wait_http_ok, f"{url}{probe}", ready_within, process_name)
+    return url
+
+
+@dataclass
+class _Started:
+    factory: str
+    env: dict[str, str]
+    url: str
+    probe: str
+
+
+@dataclass
+class Suite:
+    processes: ProcessManager
+    bootstrap_servers: str
+    admin_url: str
+    urls: dict[str, str] = field(default_factory=dict)
+    """Base URL per process name (the first one started under that name)."""
+    databases: dict[str, str] = field(default_factory=dict)
+    """Database URL per service name, shared by its replicas and restarts."""
+    started: dict[str, _Started] = field(default_factory=dict)
+
+    def spec(self, name: str) -> ServiceSpec:
+        """The installed service `name`'s spec (KeyError when it is not installed)."""
+        return {s.name: s for s in installed_services()}[name]
+
+    def common_env(self) -> dict[str, str]:
+        """What every service process gets: the broker, the test environment, the shared secrets."""
+        return {"KAFKA_BOOTSTRAP_SERVERS": self.bootstrap_servers, "ENVIRONMENT": "test",
+                "INTERNAL_AUTH_SECRET": INTERNAL_AUTH_SECRET, "TOKEN_SIGNING_SECRET": TOKEN_SIGNING_SECRET}
+
+    async def database(self, name: str, prefix: str | None = None) -> str:
+        """Service `name`'s database for this suite: created and migrated on first use."""
+        if name not in self.databases:
+            alembic_dir = self.spec(name).alembic_dir
+            if alembic_dir is None:
+                raise ValueError(f"{name} has no database")
+            self.databases[name] = await fresh_migrated_database(self.admin_url, prefix or f"suite_{name}",
+                                                                 alembic_dir)
+        return self.databases[name]
+
+    async def start(self, name: str, *, process_name: str | None = None, port: int | None = None,
+                    **env: str) -> str:
+        """Start service `name` (another `process_name` starts a replica); `env` is added to the
+        process environment. Returns its base URL once ready."""
+        spec = self.spec(name)
+        env_vars = self.common_env() | env
+        if spec.needs_database:
+            env_vars[f"{spec.env_prefix}DATABASE_URL"] = await self.database(name)
+        return await self._serve(process_name or name, spec.asgi_factory, env_vars, port=port)
+
+    async def start_gateway(self, *, process_name: str = "gateway", port: int | None = None, **env: str) -> str:
+        """Start a gateway (replica) routing to every installed service started so far."""
+        installed = {s.name for s in installed_services()}
+        upstreams = {name: url for name, url in self.urls.items() if name in installed}
+        env_vars = self.common_env() | {"GATEWAY_SERVICES": json.dumps(upstreams)} | env
+        return await self._serve(process_name, self.spec("gateway").asgi_factory, env_vars, port=port)
+
+    async def start_sandbox(self, name: str) -> str:
+        """`sendgrid` or `twilio`: the provider sandbox as a process, like `make run` starts it."""
+        return await self._serve(f"{name}-sandbox", f"petcare_tools.sandboxes.{name}:create_app", {}, probe="/health")
+
+    def kill(self, process_name: str, sig: signal.Signals = signal.SIGKILL) -> None:
+        """Signal a started process (default SIGKILL: a crash); waits until a killed one is gone."""
+        self.processes.kill(process_name, sig)
+
+    async def restart(self, process_name: str, **env: str) -> str:
+        """Start an exited (killed or stopped) process again on the same port, with the same
+        environment plus `env`; returns its URL once ready."""
+        before = self.started[process_name]
+        return await self._serve(process_name, before.factory, before.env | env,
+                                 port=int(before.url.rsplit(":", 1)[1]), probe=before.probe)
+
+    async def _serve(self, process_name: str, factory: str, env: dict[str, str], *, port: int | None = None,
+                     probe: str = "/ready") -> str:
+        url = await serve_process(self.processes, process_name, factory, env, port=port, probe=probe)
+        self.urls.setdefault(process_name, url)
+        self.started[process_name] = _Started(factory, env, url, probe)
+        return url

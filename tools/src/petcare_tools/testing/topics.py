@@ -1,0 +1,40 @@
+"""Reading a topic from the beginning in a test, to see exactly what was published (and no more)."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+
+
+async def read_topic(bootstrap_servers: str, topic: str, *, at_least: int, timeout: float = 30,  # noqa: ASYNC109
+                     settle: float = 1.0) -> list[ConsumerRecord[bytes, bytes]]:
+    """Every record on `topic` from the beginning (all partitions, no consumer group): waits for
+    `at_least` records (at most `timeout` s: then returns what came), then `settle` seconds more
+    so that an unexpected extra record would be seen too."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or {0})]
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        records: list[ConsumerRecord[bytes, bytes]] = []
+        deadline = time.monotonic() + timeout
+        settle_until: float | None = None
+        while time.monotonic() < (settle_until or deadline):
+            batch = await consumer.getmany(timeout_ms=200)
+            for partition_records in batch.values():
+                records.extend(partition_records)
+            if settle_until is None and len(records) >= at_least:
+                settle_until = time.monotonic() + settle
+        return records
+    finally:
+        await consumer.stop()
+
+
+def envelope_of(record: Any) -> dict[str, Any]:
+    """The envelope a record carries, as a dict (its value is the envelope's JSON)."""
+    envelope: dict[str, Any] = json.loads(record.value)
+    return envelope
