@@ -21,7 +21,7 @@ from bench.memory import process_memory_mb
 CONCURRENCY = 16
 
 
-async def _load(url: str, headers_for, count: int) -> tuple[float, list[float]]:  # type: ignore[no-untyped-def]
+async def _load(url: str, headers_for, count: int) -> tuple[float, list[float]]:
     """`count` GETs, CONCURRENCY at a time: (requests/s, latencies in ms)."""
     latencies: list[float] = []
     queue = iter(range(count))

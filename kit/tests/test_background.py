@@ -67,14 +67,14 @@ async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncS
     await engine.dispose()
 
 
-async def claim(sessions, limit=10, lease=60.0, lane=()):  # type: ignore[no-untyped-def]
+async def claim(sessions, limit=10, lease=60.0, lane=()):
     async with sessions() as session, session.begin():
         return await claim_due(session, jobs, state=jobs.c.state, due_at=jobs.c.due_at, ready=("pending", "claimed"),
                                claimed="claimed", lease_seconds=lease, limit=limit, order_by=(jobs.c.n,),
                                lane=[jobs.c[name] for name in lane])
 
 
-async def add(sessions, count, lane="a"):  # type: ignore[no-untyped-def]
+async def add(sessions, count, lane="a"):
     async with sessions() as session, session.begin():
         for n in range(count):
             await session.execute(jobs.insert().values(id=uuid4(), state="pending", due_at=func.now(), lane=lane, n=n))

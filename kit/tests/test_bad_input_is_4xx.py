@@ -15,7 +15,7 @@ import pytest
 from fastapi import APIRouter, Depends, FastAPI, Request
 from petcare_kit.db import create_engine
 from petcare_kit.http import ERROR_RESPONSES, install_error_handlers
-from petcare_kit.validation import Limit, Month, Offset, PatchBody, parse_form, refuse_unstorable_text
+from petcare_kit.validation import NOT_SENT, Limit, Month, Offset, PatchBody, parse_form, refuse_unstorable_text
 from pydantic import BaseModel, Field
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -29,7 +29,7 @@ class Note(BaseModel):
 
 
 class UpdateNote(PatchBody):
-    text: str = None  # type: ignore[assignment]  # cannot be emptied: null is refused
+    text: str = NOT_SENT  # cannot be emptied: null is refused
     comment: str | None = None
 
 
@@ -62,7 +62,7 @@ def build_app(engine: AsyncEngine | None = None) -> FastAPI:
     @router.get("/raw")
     async def raw_query(offset: int = 0, before: datetime | None = None, search: str = "") -> list:
         """A route that forgot its bounds: the database's refusal still answers 422."""
-        async with engine.connect() as connection:  # type: ignore[union-attr]
+        async with engine.connect() as connection:  # type: ignore[union-attr]  # only built with an engine
             rows = await connection.execute(
                 text("SELECT body FROM notes WHERE (CAST(:before AS timestamptz) IS NULL OR created_at < :before) "
                      "AND body LIKE :search OFFSET :offset"),
@@ -81,7 +81,7 @@ def build_app(engine: AsyncEngine | None = None) -> FastAPI:
     @router.get("/in-flight")
     async def in_flight() -> None:
         """The database goes away while this request holds a connection."""
-        async with engine.connect() as connection:  # type: ignore[union-attr]
+        async with engine.connect() as connection:  # type: ignore[union-attr]  # only built with an engine
             await connection.execute(text("SELECT pg_terminate_backend(pg_backend_pid())"))
 
     app.include_router(router, responses=ERROR_RESPONSES)

@@ -16,7 +16,7 @@ async def handler(uow, envelope, payload) -> None:  # a stand-in
 
 
 def consumer(router: EventRouter, topics: list[str]) -> BatchConsumer:
-    return BatchConsumer(group="demo", topics=topics, router=router, sessions=None)  # type: ignore[arg-type]
+    return BatchConsumer(group="demo", topics=topics, router=router, sessions=None)  # type: ignore[arg-type]  # the start-up check opens no database
 
 
 def test_a_subscribed_event_type_without_a_handler_fails_at_start_up():

@@ -45,7 +45,7 @@ class FakeRuntime:
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self.sessions)
 
-    def add_background_task(self, name: str, run_forever) -> None:  # type: ignore[no-untyped-def]
+    def add_background_task(self, name: str, run_forever) -> None:
         self.background.append(run_forever)
 
 
@@ -148,14 +148,14 @@ async def test_an_answer_lost_after_the_commit_is_replayed_and_the_effect_not_re
     }
     body_sent = False
 
-    async def receive():  # type: ignore[no-untyped-def]
+    async def receive():
         nonlocal body_sent
         if not body_sent:
             body_sent = True
             return {"type": "http.request", "body": b'{"name": "Lost"}', "more_body": False}
         await asyncio.sleep(3600)
 
-    async def broken_send(message):  # type: ignore[no-untyped-def]
+    async def broken_send(message):
         raise ConnectionResetError("the caller went away")
 
     with pytest.raises(ConnectionResetError):

@@ -70,24 +70,24 @@ async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncS
     await engine.dispose()
 
 
-async def add(sessions, to="x"):  # type: ignore[no-untyped-def]
+async def add(sessions, to="x"):
     async with sessions() as session, session.begin():
         row_id = uuid4()
         await session.execute(calls.insert().values(id=row_id, state="pending", due_at=func.now(), to=to))
     return row_id
 
 
-async def row_of(sessions, row_id):  # type: ignore[no-untyped-def]
+async def row_of(sessions, row_id):
     async with sessions() as session:
         return (await session.execute(select(calls).where(calls.c.id == row_id))).one()
 
 
-async def lease_runs_out(sessions):  # type: ignore[no-untyped-def]
+async def lease_runs_out(sessions):
     async with sessions() as session, session.begin():
         await session.execute(update(calls).values(due_at=func.now()))
 
 
-def queue(sessions, provider, **policy):  # type: ignore[no-untyped-def]
+def queue(sessions, provider, **policy):
     return ProviderCallQueue("test", sessions, TABLE, provider, CallPolicy(backoff_initial_seconds=0, **policy))
 
 

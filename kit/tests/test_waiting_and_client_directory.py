@@ -31,14 +31,14 @@ DLQ_HEADERS = {"dlq-reason", "dlq-consumer-group", "dlq-original-topic", "dlq-or
 class Demo:
     """A consuming service in miniature: the directory mounted, one handler that needs the client."""
 
-    def __init__(self, sessions, wait: timedelta) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, sessions, wait: timedelta) -> None:
         self.sessions = sessions
         self.room = WaitingRoom(GROUP, wait)
         self.router = EventRouter(handles=[*client_directory.DIRECTORY_EVENTS, billing.PaymentSucceeded],
                                   waiting=self.room)
         self.receipts: list[str] = []
 
-        async def replay(uow, envelope, change) -> None:  # type: ignore[no-untyped-def]
+        async def replay(uow, envelope, change) -> None:
             await self.router.replay_waiting(uow, change.entity_id)
 
         client_directory.mount(self.router, then=replay)
@@ -47,14 +47,14 @@ class Demo:
                                       sessions=sessions)
         self.offset = 100
 
-    async def on_payment(self, uow, envelope, event: billing.PaymentSucceeded) -> None:  # type: ignore[no-untyped-def]
+    async def on_payment(self, uow, envelope, event: billing.PaymentSucceeded) -> None:
         await uow.session.execute(text("SELECT 1"))  # some work that must be rolled back when parking
         person = await Directory(uow.session).person(envelope.company_id, event.client_id)
         if person is None:
             raise NotKnownYet(event.client_id)
         self.receipts.append(f"{person.name}: {event.amount_cents}")
 
-    async def feed(self, payload, company_id: UUID, *, partition: int = 3, value: bytes | None = None) -> Record:  # type: ignore[no-untyped-def]
+    async def feed(self, payload, company_id: UUID, *, partition: int = 3, value: bytes | None = None) -> Record:
         self.offset += 1
         record = record_of(payload, new_envelope(payload, company_id=company_id, correlation_id="kit-test"),
                            offset=self.offset, value=value)
@@ -62,13 +62,13 @@ class Demo:
         await self.consumer.handle_batch([record])
         return record
 
-    async def rows(self, sql: str) -> list:  # type: ignore[type-arg]
+    async def rows(self, sql: str) -> list:
         async with self.sessions() as session:
             return list(await session.execute(text(sql)))
 
 
 @pytest_asyncio.fixture(loop_scope="session")
-async def sessions(database_url: str) -> AsyncIterator:  # type: ignore[type-arg]
+async def sessions(database_url: str) -> AsyncIterator:
     engine = create_engine(database_url, pool_size=2)
     async with engine.begin() as connection:
         for metadata in (KIT_METADATA, WAITING_METADATA, DIRECTORY_METADATA):
@@ -77,7 +77,7 @@ async def sessions(database_url: str) -> AsyncIterator:  # type: ignore[type-arg
     await engine.dispose()
 
 
-def headers_of(row) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def headers_of(row) -> dict[str, str]:
     return {name: value for name, value, *_ in row.headers}
 
 

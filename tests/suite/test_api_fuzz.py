@@ -122,7 +122,7 @@ def fuzz(schema, gateway: str, tokens: dict[str, str]) -> tuple[int, list[Server
 
 
 def examples(strategy, gateway: str, http: requests.Session, name: str, token: str, mode: GenerationMode,
-             sent: list[int], errors: list[ServerError]):  # type: ignore[no-untyped-def]
+             sent: list[int], errors: list[ServerError]):
     """A hypothesis test sending EXAMPLES cases of one operation, mode and token; 5xx go to `errors`."""
     headers = {"authorization": f"Bearer {token}"}
 
@@ -130,7 +130,7 @@ def examples(strategy, gateway: str, http: requests.Session, name: str, token: s
               phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck),
               verbosity=Verbosity.quiet)
     @given(case=strategy)
-    def run(case) -> None:  # type: ignore[no-untyped-def]
+    def run(case) -> None:
         response = case.call(base_url=gateway, session=http, headers=headers, timeout=30)
         sent.append(response.status_code)
         if response.status_code >= 500:

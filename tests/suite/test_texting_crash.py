@@ -58,7 +58,7 @@ async def start_texting(suite: Suite, port: int, twilio: str) -> str:
     return await suite._serve("texting", spec.asgi_factory, env, port=port)
 
 
-async def publish(bootstrap: str, company_id, payloads: list[EventPayload]) -> None:  # type: ignore[no-untyped-def]
+async def publish(bootstrap: str, company_id, payloads: list[EventPayload]) -> None:
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=False, acks="all")
     await producer.start()
     try:
@@ -70,7 +70,7 @@ async def publish(bootstrap: str, company_id, payloads: list[EventPayload]) -> N
         await producer.stop()
 
 
-async def eventually(check, timeout: float = 60, what: str = "condition"):  # type: ignore[no-untyped-def]
+async def eventually(check, timeout: float = 60, what: str = "condition"):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         result = await check()
@@ -102,7 +102,7 @@ async def test_texting_killed_mid_send_sends_each_text_once_and_ends_right(proce
         PlanChanged(company_id=company_id, plan="solo", in_trial=False)])
 
     async with httpx.AsyncClient(base_url=texting, timeout=30) as http, httpx.AsyncClient(base_url=twilio) as sandbox:
-        async def call(method: str, path: str, **kw):  # type: ignore[no-untyped-def]
+        async def call(method: str, path: str, **kw):
             headers = sign_identity(admin, secret=INTERNAL_AUTH_SECRET, method=method, path=path.split("?")[0])
             return await http.request(method, path, headers=headers, **kw)
 
@@ -157,11 +157,11 @@ async def test_texting_killed_mid_send_sends_each_text_once_and_ends_right(proce
         assert len(usage_events) == len(set(usage_events)) == len(bodies)  # billed once per text
 
 
-async def _at_least(outbound, count: int) -> bool:  # type: ignore[no-untyped-def]
+async def _at_least(outbound, count: int) -> bool:
     return len(await outbound()) >= count
 
 
-async def _texts(suite: Suite) -> list:  # type: ignore[type-arg]
+async def _texts(suite: Suite) -> list:
     engine = create_async_engine(suite.databases["texting"])
     try:
         async with engine.connect() as connection:

@@ -17,7 +17,7 @@ PASSWORD = "a long enough password"
 MOBILE = "+14165550199"
 
 
-async def eventually(check, timeout: float = 30, what: str = "condition"):  # type: ignore[no-untyped-def]
+async def eventually(check, timeout: float = 30, what: str = "condition"):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         result = await check()
@@ -100,32 +100,32 @@ async def test_texts_out_and_in_through_every_service(world):
         assert len(await _sent(outside, twilio, MOBILE)) == 1
 
 
-async def _status(http, admin, field, value):  # type: ignore[no-untyped-def]
+async def _status(http, admin, field, value):
     return (await http.get("/api/texting/status", headers=admin)).json().get(field) == value
 
 
-async def _switches_available(http, admin):  # type: ignore[no-untyped-def]
+async def _switches_available(http, admin):
     return (await http.get("/api/notifications/switches", headers=admin)).json()["texting_available"]
 
 
-async def _sent(outside, twilio, number):  # type: ignore[no-untyped-def]
+async def _sent(outside, twilio, number):
     body = (await outside.get(f"{twilio}/sandbox/messages", params={"to": number})).json()
     messages = body["messages"] if isinstance(body, dict) else body
     return [m for m in messages if m.get("direction") == "outbound-api"]
 
 
-async def _delivery(http, admin, person_id, text_state, newest_text=None):  # type: ignore[no-untyped-def]
+async def _delivery(http, admin, person_id, text_state, newest_text=None):
     log = (await http.get(f"/api/notifications/deliveries?person_id={person_id}", headers=admin)).json()
     if newest_text is not None:
         return log[0] if len(log) >= 2 else None
     return log[0] if log and log[0]["text"]["state"] == text_state else None
 
 
-async def _feed_has(http, admin, person_id, text):  # type: ignore[no-untyped-def]
+async def _feed_has(http, admin, person_id, text):
     feed = (await http.get(f"/api/notifications/conversations/{person_id}/messages", headers=admin)).json()
     return any(m["text"] == text for m in feed["messages"])
 
 
-async def _mails(outside, sendgrid, to):  # type: ignore[no-untyped-def]
+async def _mails(outside, sendgrid, to):
     body = (await outside.get(f"{sendgrid}/sandbox/messages", params={"to": to})).json()
     return body["messages"] if isinstance(body, dict) else body

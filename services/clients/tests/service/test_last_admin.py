@@ -19,7 +19,7 @@ async def add_admin(service, company, email: str) -> Identity:
     return Identity(Role.ADMIN, person_id=UUID(response.json()["id"]), company_id=company.id)
 
 
-def assert_last_admin(response) -> None:  # type: ignore[no-untyped-def]
+def assert_last_admin(response) -> None:
     assert response.status_code == 409, response.text
     assert response.json()["error"]["code"] == "last_admin"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 LIMIT = 3  # conftest.LOGIN_ATTEMPTS_PER_MINUTE
 
 
-def sign_in(gateway, **headers):  # type: ignore[no-untyped-def]
+def sign_in(gateway, **headers):
     return gateway.post("/api/clients/auth/sign-in", json={"email": "a@b.c", "password": "guess"},
                         headers=headers)
 

@@ -45,7 +45,7 @@ def test_dot_segments_cannot_smuggle_a_request_to_another_route(gateway, client_
     assert fake_state.calls["company_settings"] == fake_state.calls["file"] == 0
 
 
-async def _raw_get(app, raw_path: bytes, headers: dict[str, str]) -> tuple[int, bytes]:  # type: ignore[no-untyped-def]
+async def _raw_get(app, raw_path: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
     scope = {
         "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
         "path": unquote(raw_path.decode()), "raw_path": raw_path, "query_string": b"", "root_path": "",

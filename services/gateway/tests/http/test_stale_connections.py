@@ -98,7 +98,7 @@ class _Handler(socketserver.StreamRequestHandler):
 
 
 @pytest.fixture(params=["closed", "reset"])
-def stale_clients(request) -> Iterator[StaleAfterErrorServer]:  # type: ignore[no-untyped-def]
+def stale_clients(request) -> Iterator[StaleAfterErrorServer]:
     server = StaleAfterErrorServer(reset=request.param == "reset")
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -7,7 +7,7 @@ from gateway.errors import MethodNotAllowed, RouteNotFound
 from gateway.routing import RouteTable
 
 
-def op(roles, **extra):  # type: ignore[no-untyped-def]
+def op(roles, **extra):
     return {"x-roles": roles, **extra} if roles is not None else dict(extra)
 
 

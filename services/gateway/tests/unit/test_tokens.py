@@ -14,14 +14,14 @@ from petcare_kit.identity import Identity, Role
 SECRET = "unit-test-token-secret-0123456789abcdef"
 
 
-def token(**overrides) -> str:  # type: ignore[no-untyped-def]
+def token(**overrides) -> str:
     now = int(time.time())
     claims = {"sub": str(uuid4()), "cid": str(uuid4()), "role": "staff", "sv": 3, "typ": "access",
               "iss": "petcare-clients", "iat": now, "exp": now + 900, **overrides}
     return jwt.encode({k: v for k, v in claims.items() if v is not None}, SECRET, algorithm="HS256")
 
 
-def verify(raw: str, leeway: float = 0):  # type: ignore[no-untyped-def]
+def verify(raw: str, leeway: float = 0):
     return verify_access_token(raw, secret=SECRET, issuer="petcare-clients", leeway=leeway)
 
 
