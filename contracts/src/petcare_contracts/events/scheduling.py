@@ -178,3 +178,25 @@ class ConfirmationRequested(EventPayload):
     invoice_id: UUID
     client_id: UUID
     visits: list[VisitSummary]
+
+
+# ---- v2: a service request's confirmation with a decision per visit --------------------------
+
+class AnsweredVisit(VisitSummary):
+    """A visit of a service request with the business's decision on it."""
+
+    decision: Literal["approved", "rejected"]
+
+
+@event("scheduling.service_request.answered", version=2, topic=TOPIC, key="request_id")
+class ServiceRequestAnsweredV2(EventPayload):
+    """R-SCHED-6 / R-EMAIL-2: the ONE confirmation of a service request, sent once every visit of it
+    is decided, each visit with its own decision (v1 could say only one decision for all; a request
+    with one visit approved and one rejected is confirmed in one email listing both). `decision`:
+    approved (all), rejected (all) or partly_approved. Published instead of v1."""
+
+    request_id: UUID
+    client_id: UUID
+    decision: Literal["approved", "rejected", "partly_approved"]
+    visits: list[AnsweredVisit]
+    message: str | None = None
