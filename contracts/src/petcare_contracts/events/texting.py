@@ -11,6 +11,8 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
+from pydantic import BaseModel
+
 from petcare_contracts.registry import EventPayload, event
 
 COMMANDS = "texting.commands"
@@ -92,6 +94,27 @@ class UnassignedTextReceived(EventPayload):
     received_at: datetime
 
 
+class Candidate(BaseModel):
+    """A person who has the number an unassigned text came from (R-TEXT-8)."""
+
+    id: UUID
+    kind: PersonKind
+    name: str
+
+
+@event("texting.unassigned_text.received", version=2, topic=TOPIC, key="unassigned_id")
+class UnassignedTextReceivedV2(EventPayload):
+    """R-TEXT-9, R-TEXT-8: a text nobody could be named for; the company is emailed that one arrived,
+    naming the `candidates` when the number is shared by several people (empty: a number nobody
+    has). Published instead of v1, which could not name them."""
+
+    unassigned_id: UUID
+    from_number: str
+    body: str
+    received_at: datetime
+    candidates: list[Candidate] = []
+
+
 @event("texting.unassigned_text.assigned", version=1, topic=TOPIC, key="person_id")
 class UnassignedTextAssigned(EventPayload):
     """R-TEXT-9: an admin gave it to a person; it joins their feed."""
@@ -112,6 +135,16 @@ class OptOutChanged(EventPayload):
     number: str
     opted_out: bool
     keyword: str
+
+
+@event("texting.mobile_field.changed", version=1, topic=TOPIC, key="company_id")
+class MobileFieldChanged(EventPayload):
+    """R-TEXT-4: the company's "client phone number field" setting, owned by texting. `mobile_field`
+    names the custom field that holds a person's mobile number (None: the first phone labelled
+    mobile). Notifications picks the number it texts with it (petcare_kit.phone_numbers.mobile_number)."""
+
+    company_id: UUID
+    mobile_field: str | None
 
 
 @event("texting.availability.changed", version=1, topic=TOPIC, key="company_id")

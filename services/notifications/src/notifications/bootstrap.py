@@ -28,6 +28,7 @@ HANDLES: list[type[EventPayload]] = [
     scheduling.ChangeRequestSubmitted, scheduling.StaffLate,
     billing.PaymentSucceeded, billing.InvoiceEmailRequested,
     texting.TextReceived, texting.UnassignedTextAssigned, texting.UnassignedTextReceived,
+    texting.UnassignedTextReceivedV2, texting.MobileFieldChanged,
     texting.TextSent, texting.TextDelivered, texting.TextFailed, texting.TextNotSent,
     texting.OptOutChanged, texting.TextingAvailabilityChanged,
 ]

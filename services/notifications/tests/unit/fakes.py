@@ -65,6 +65,9 @@ class FakeCompanies:
     async def set_texting(self, company_id: UUID, available: bool, reasons: list[str]) -> None:
         self._change(company_id, texting=TextingAvailability(available, tuple(reasons)))
 
+    async def set_mobile_field(self, company_id: UUID, mobile_field: str | None) -> None:
+        self._change(company_id, mobile_field=mobile_field)
+
     async def set_opted_out(self, company_id: UUID, number: str, opted_out: bool) -> None:
         (self.recipients.opted_out.add if opted_out else self.recipients.opted_out.discard)((company_id, number))
 

@@ -147,3 +147,11 @@ async def test_r_text_4_settings_change_only_what_is_given_and_cap_pictures(ctx,
     cleared = await account.change_settings(ctx, ChangeSettings(mobile_field="", max_images=10))
     assert cleared.mobile_field is None and cleared.max_images == 10
     assert (await account.status(ctx)) == cleared
+
+
+async def test_r_text_4_a_changed_client_phone_number_field_is_published_once_per_change(ctx, uow):
+    """Notifications picks the number it texts with this setting: each change reaches it, once."""
+    await account.change_settings(ctx, ChangeSettings(mobile_field="Cell"))
+    await account.change_settings(ctx, ChangeSettings(mobile_field="Cell", max_messages=2))
+    await account.change_settings(ctx, ChangeSettings(mobile_field=""))
+    assert [e["mobile_field"] for e in uow.events("texting.mobile_field.changed")] == ["Cell", None]

@@ -158,6 +158,8 @@ async def test_r_text_8_a_number_shared_by_several_people_is_not_guessed(ctx, uo
     assert uow.events("texting.text.received") == []
     [alert] = uow.events("texting.unassigned_text.received")
     assert alert["from_number"] == ADA
+    assert sorted((c["name"], c["kind"]) for c in alert["candidates"]) == [
+        ("Aaron Zed", "client"), ("Ada Lovelace", "client"), ("Olive Owner", "staff")]
     [waiting] = await messages.unassigned_messages(ctx, ListUnassigned())
     assert {p.person_id for p in waiting.candidates} == {ada.person_id, zed.person_id, owner.person_id}
     [text] = uow.texts.rows.values()
@@ -174,6 +176,8 @@ async def test_r_text_9_a_stranger_waits_unassigned_until_an_admin_assigns_it(ct
     await webhooks.inbound(ctx, inbound("Who is this?", sender="+13125550100"))
     [waiting] = await messages.unassigned_messages(ctx, ListUnassigned())
     assert waiting.candidates == [] and waiting.message.body == "Who is this?"
+    [alert] = uow.events("texting.unassigned_text.received")
+    assert alert["candidates"] == []
     with pytest.raises(NotFound):
         await messages.assign(ctx, waiting.message.id, Assign(person_id=uuid4()))
     assigned = await messages.assign(ctx, waiting.message.id, Assign(person_id=ada.person_id))

@@ -36,6 +36,7 @@ class SqlCompanies:
             texting=TextingAvailability(row.texting_available, tuple(row.texting_reasons)),
             client_defaults=Preferences(DefaultDelivery(row.client_default_delivery), row.client_texting_enabled),
             staff_defaults=Preferences(DefaultDelivery(row.staff_default_delivery), row.staff_texting_enabled),
+            mobile_field=row.mobile_field,
         )
 
     async def _update(self, company_id: UUID, **values: Any) -> None:
@@ -56,6 +57,9 @@ class SqlCompanies:
 
     async def set_texting(self, company_id: UUID, available: bool, reasons: list[str]) -> None:
         await self._update(company_id, texting_available=available, texting_reasons=reasons)
+
+    async def set_mobile_field(self, company_id: UUID, mobile_field: str | None) -> None:
+        await self._update(company_id, mobile_field=mobile_field)
 
     async def set_opted_out(self, company_id: UUID, number: str, opted_out: bool) -> None:
         if opted_out:

@@ -193,21 +193,38 @@ def _schedule_confirmation(company: str, data: dict[str, Any]) -> EmailContent:
 
 
 def _unassigned_text(company: str, data: dict[str, Any]) -> EmailContent:
-    """R-TEXT-9, to the company's admins: a text arrived from a number that is nobody's."""
+    """R-TEXT-9, to the company's admins: a text arrived from a number that is nobody's, or (R-TEXT-8)
+    from a number several people share, which names them (`data["candidates"]`: [{id, kind, name}],
+    absent from events of version 1)."""
     body = " ".join(str(data.get("body") or "").split())
     excerpt = body if len(body) <= EXCERPT_CHARS else body[: EXCERPT_CHARS - 1].rstrip() + "…"
     sender = words.format_phone(data["from_number"])
+    candidates = [f"{c['name'] or 'someone without a name'} ({_KINDS.get(c['kind'], c['kind'])})"
+                  for c in data.get("candidates") or []]
+    if candidates:
+        subject = f"{company}: a text arrived from a number {len(candidates)} people share"
+        said = (f"A text to {words.possessive(company)} number arrived from {sender}, a number that "
+                f"{words.join_names(candidates)} all have, so it was not guessed which of them wrote it.")
+        closing = ("Open Unassigned Messages to assign it to the one who wrote it: it then joins their "
+                   "conversation.",)
+    else:
+        subject = f"{company}: a text arrived from an unknown number"
+        said = (f"A text to {words.possessive(company)} number arrived from {sender}, "
+                "a number that belongs to no client or staff member.")
+        closing = ("Open Unassigned Messages to assign it to a client or staff member: it then joins "
+                   "their conversation.",)
     return EmailContent(
-        subject=f"{company}: a text arrived from an unknown number",
-        paragraphs=(f"A text to {words.possessive(company)} number arrived from {sender}, "
-                    "a number that belongs to no client or staff member.",),
+        subject=subject,
+        paragraphs=(said,),
         message=excerpt or None,
         message_intro="It says:",
         facts=(("Received", _instant(data, "received_at")),),
-        closing=("Open Unassigned Messages to assign it to a client or staff member: it then joins "
-                 "their conversation.",),
+        closing=closing,
         signoff=(f"— {company} notifications",),
     )
+
+
+_KINDS = {"client": "client", "staff": "staff member"}
 
 
 _BUILDERS: dict[Trigger, Callable[[str, dict[str, Any]], EmailContent]] = {

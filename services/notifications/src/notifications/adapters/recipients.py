@@ -1,5 +1,6 @@
 """The people notifications reaches, from the kit's clients directory read model, with what
-deciding needs: the mobile number's facts and whether it opted out (R-DELIV-5, R-TEXT-12)."""
+deciding needs: the mobile number's facts, picked with the company's client phone number field
+(R-TEXT-4, as texting published it), and whether it opted out (R-DELIV-5, R-TEXT-12)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from petcare_kit.client_directory import Directory, DirectoryPerson
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from notifications.adapters.tables import opt_outs
+from notifications.adapters.tables import companies, opt_outs
 from notifications.domain.recipients import NumberFacts, Recipient, pick_mobile
 
 MANAGER_ROLES = ("admin", "office_manager")
@@ -24,7 +25,9 @@ class SqlRecipients:
         person = await self.directory.person(company_id, person_id)
         if person is None:
             return None
-        mobile = NumberFacts.of(pick_mobile(list(person.phones), person.custom_fields))
+        mobile_field = await self.session.scalar(select(companies.c.mobile_field).where(
+            companies.c.company_id == company_id))
+        mobile = NumberFacts.of(pick_mobile(list(person.phones), person.custom_fields, mobile_field))
         # Only whether this person's own number opted out: one indexed lookup, not the company's list.
         opted_out = mobile is not None and mobile.e164 is not None and bool(await self.session.scalar(
             select(opt_outs.c.number).where(opt_outs.c.company_id == company_id, opt_outs.c.number == mobile.e164)))

@@ -38,6 +38,8 @@ companies = Table(
     Column("client_texting_enabled", Boolean, nullable=False, server_default="false"),
     Column("staff_default_delivery", Text, nullable=False, server_default="email_only"),
     Column("staff_texting_enabled", Boolean, nullable=False, server_default="false"),
+    Column("mobile_field", Text, nullable=True,
+           comment="R-TEXT-4: texting's client phone number field setting (texting.mobile_field.changed)"),
 )
 
 preferences = Table(

@@ -17,6 +17,9 @@ class CompanyState:
     texting: TextingAvailability = field(default_factory=TextingAvailability)
     client_defaults: Preferences = field(default_factory=Preferences)
     staff_defaults: Preferences = field(default_factory=Preferences)
+    mobile_field: str | None = None
+    """R-TEXT-4: the custom field holding people's mobile numbers, as texting published it (None:
+    the first phone labelled mobile)."""
 
     def defaults_for(self, kind: str) -> Preferences:
         """R-DELIV-6: a new client (or staff member) starts with the company's defaults for them."""

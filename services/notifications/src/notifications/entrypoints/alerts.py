@@ -1,5 +1,6 @@
 """Subscribers of R-DELIV-8's texts (visit started, client requests, staff late), R-TEXT-9's email
-to the company, and texting's reports. Registered explicitly by `register(router)`."""
+to the company, and texting's reports (R-TEXT-4's client phone number field among them).
+Registered explicitly by `register(router)`."""
 
 from __future__ import annotations
 
@@ -34,6 +35,11 @@ async def on_opt_out_changed(uow: UnitOfWork, envelope: Envelope, event: texting
     await reports.opt_out_changed(uow, envelope.company_id, event.number, event.opted_out)
 
 
+async def on_mobile_field_changed(uow: UnitOfWork, envelope: Envelope, event: texting.MobileFieldChanged) -> None:
+    """R-TEXT-4: texting owns the setting; the number notifications texts is picked with it."""
+    await reports.mobile_field_changed(uow, event.company_id, event.mobile_field)
+
+
 async def on_texting_availability_changed(uow: UnitOfWork, envelope: Envelope,
                                           event: texting.TextingAvailabilityChanged) -> None:
     await reports.texting_availability_changed(uow, event.company_id, event.available, list(event.reasons))
@@ -44,7 +50,9 @@ SUBSCRIBERS: dict[type[EventPayload], Subscriber] = {
     scheduling.ServiceRequestSubmitted: alerts.services_requested,
     scheduling.ChangeRequestSubmitted: alerts.change_requested,
     scheduling.StaffLate: alerts.staff_late,
-    texting.UnassignedTextReceived: alerts.unassigned_text_received,
+    texting.UnassignedTextReceived: alerts.unassigned_text_received,  # v1, still on the topic
+    texting.UnassignedTextReceivedV2: alerts.unassigned_text_received,
+    texting.MobileFieldChanged: on_mobile_field_changed,
     texting.TextSent: on_text_sent,
     texting.TextDelivered: on_text_delivered,
     texting.TextFailed: on_text_failed,

@@ -66,8 +66,9 @@ async def staff_late(uow: UnitOfWork, envelope: Envelope, event: scheduling.Staf
 
 
 async def unassigned_text_received(uow: UnitOfWork, envelope: Envelope,
-                                   event: texting.UnassignedTextReceived) -> None:
-    """R-TEXT-9: the company (its admins and office managers) is emailed that a text arrived."""
+                                   event: texting.UnassignedTextReceived | texting.UnassignedTextReceivedV2) -> None:
+    """R-TEXT-9: the company (its admins and office managers) is emailed that a text arrived; from
+    version 2 on, naming the people who share its number (R-TEXT-8)."""
     for manager_id in await uow.recipients.managers(_company(envelope)):
         await deliver(uow, company_id=_company(envelope), trigger=Trigger.UNASSIGNED_TEXT_ARRIVED,
                       recipient_id=manager_id, source_id=envelope.id, data=event.model_dump(mode="json"))

@@ -40,6 +40,9 @@ class Companies(Protocol):
 
     async def set_texting(self, company_id: UUID, available: bool, reasons: list[str]) -> None: ...
 
+    async def set_mobile_field(self, company_id: UUID, mobile_field: str | None) -> None:
+        """R-TEXT-4: the custom field `Recipients.find` picks the mobile number from."""
+
     async def set_opted_out(self, company_id: UUID, number: str, opted_out: bool) -> None:
         """R-TEXT-12: `number` (E.164) replied STOP (True) or START (False)."""
 

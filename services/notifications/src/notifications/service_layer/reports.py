@@ -1,5 +1,6 @@
-"""What texting reports back: each text's fate (R-DELIV-7), opt-outs (R-TEXT-12) and whether the
-company can text (R-DELIV-9). In the consumer's transaction."""
+"""What texting reports back: each text's fate (R-DELIV-7), opt-outs (R-TEXT-12), whether the
+company can text (R-DELIV-9) and which custom field holds people's mobile numbers (R-TEXT-4). In the
+consumer's transaction."""
 
 from __future__ import annotations
 
@@ -26,3 +27,9 @@ async def texting_availability_changed(uow: UnitOfWork, company_id: UUID, availa
                                        reasons: list[str]) -> None:
     """R-DELIV-9: when the company cannot text, conversation texts fall back to email."""
     await uow.companies.set_texting(company_id, available, reasons)
+
+
+async def mobile_field_changed(uow: UnitOfWork, company_id: UUID, mobile_field: str | None) -> None:
+    """R-TEXT-4: texting owns the "client phone number field" setting; from now on the number texted
+    to each person is picked with it (petcare_kit.phone_numbers.mobile_number)."""
+    await uow.companies.set_mobile_field(company_id, mobile_field)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from petcare_contracts.events.billing import PlanChanged
-from petcare_contracts.events.texting import NumberProvisioned, NumberReleased
+from petcare_contracts.events.texting import MobileFieldChanged, NumberProvisioned, NumberReleased
 from petcare_kit.errors import Conflict, InvalidInput
 
 from texting.adapters.twilio_gateway import TwilioRejected
@@ -153,9 +153,14 @@ async def resend_sole_proprietor_otp(ctx: Context, command: ResendOtp) -> None:
 
 
 async def change_settings(ctx: Context, command: ChangeSettings) -> TextingAccount:
-    """R-TEXT-4; R-TEXT-6: never more than 10 pictures per message."""
-    account = (await ctx.uow.accounts.get(ctx.company_id, for_update=True)).with_settings(
-        mobile_field=command.mobile_field, max_messages=command.max_messages, max_images=command.max_images)
+    """R-TEXT-4; R-TEXT-6: never more than 10 pictures per message. A changed "client phone number
+    field" is published (texting.mobile_field.changed): notifications picks the number it texts with it."""
+    before = await ctx.uow.accounts.get(ctx.company_id, for_update=True)
+    account = before.with_settings(mobile_field=command.mobile_field, max_messages=command.max_messages,
+                                   max_images=command.max_images)
     await ctx.uow.accounts.save(account)
+    if account.mobile_field != before.mobile_field:
+        await ctx.publish(MobileFieldChanged(company_id=ctx.company_id, mobile_field=account.mobile_field),
+                          company_id=ctx.company_id)
     await ctx.commit()
     return account

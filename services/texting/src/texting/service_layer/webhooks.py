@@ -6,11 +6,12 @@ from __future__ import annotations
 from uuid import uuid4
 
 from petcare_contracts.events.texting import (
+    Candidate,
     OptOutChanged,
     TextDelivered,
     TextFailed,
     TextReceived,
-    UnassignedTextReceived,
+    UnassignedTextReceivedV2,
     UsageRecorded,
 )
 
@@ -58,7 +59,8 @@ async def inbound(ctx: Context, command: ReceiveText) -> None:
         return
     sender = normalise(command.from_number) or command.from_number
     company_id, text_id, now, body = account.company_id, uuid4(), ctx.now(), command.body
-    person = sender_of(await ctx.uow.people.with_number(company_id, sender))
+    candidates = await ctx.uow.people.with_number(company_id, sender)
+    person = sender_of(candidates)
     recorded = await ctx.uow.texts.add(Text(
         id=text_id, company_id=company_id, direction="inbound", person_id=person.person_id if person else None,
         person_kind=person.kind if person else None, number=sender, company_number=account.number, body=body,
@@ -82,6 +84,9 @@ async def inbound(ctx: Context, command: ReceiveText) -> None:
         message = UnassignedMessage(id=uuid4(), company_id=company_id, text_id=text_id, from_number=sender,
                                     body=body, media_urls=list(command.media_urls), received_at=now)
         await ctx.uow.unassigned.add(message)
-        await ctx.publish(UnassignedTextReceived(unassigned_id=message.id, from_number=sender, body=body,
-                                                 received_at=now), company_id=company_id)
+        # R-TEXT-8: a shared number names everyone who has it, so the company's email can say who.
+        await ctx.publish(UnassignedTextReceivedV2(
+            unassigned_id=message.id, from_number=sender, body=body, received_at=now,
+            candidates=[Candidate(id=p.person_id, kind=p.kind, name=p.name) for p in candidates if p.active]),
+            company_id=company_id)
     await ctx.commit()
