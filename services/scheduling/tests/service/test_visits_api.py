@@ -233,3 +233,20 @@ async def test_the_company_must_be_known_before_visits_are_booked(service: Servi
         "client_id": str(uuid4()), "pet_ids": [str(uuid4())], "service_id": walk["id"], "visit_date": "2026-06-01",
         "start_time": "09:00"})
     assert answer.status_code == 409 and answer.json()["error"]["code"] == "company_not_known_yet"
+
+
+async def test_visits_are_listed_by_start_within_a_window_given_with_an_offset(service: Service) -> None:
+    world = await make_world(service)
+    walk, _ = await catalogue(service, world)
+    for day in ("2026-06-03", "2026-06-01", "2026-06-02"):
+        await service.call(world.admin, "POST", "/visits", json=booking(world, walk, visit_date=day))
+
+    window = await service.call(world.admin, "GET", "/visits", params={
+        "starts_from": "2026-06-02T00:00:00-04:00", "starts_before": "2026-06-04T00:00:00Z", "limit": 1})
+    assert [v["visit_date"] for v in window.json()["items"]] == ["2026-06-02"]
+    for bad in ("2026-06-02T00:00:00", "0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"):
+        answer = await service.call(world.admin, "GET", "/visits", params={"starts_from": bad})
+        assert answer.status_code == 422 and set(answer.json()["error"]) == {"code", "message", "details"}
+    client_view = await service.call(world.client, "GET", f"/clients/{world.client_id}/visits",
+                                     params={"offset": 1, "limit": 5})
+    assert [v["visit_date"] for v in client_view.json()["items"]] == ["2026-06-02", "2026-06-03"]

@@ -4,12 +4,12 @@ before anything changes. Updates subclass `petcare_kit.validation.PatchBody`."""
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time
 from typing import Annotated
 from uuid import UUID
 
 from petcare_kit.validation import NOT_SENT, PatchBody
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Note = Annotated[str, StringConstraints(max_length=5000)]
@@ -32,6 +32,14 @@ def _bookable_date(value: date) -> date:
     return value
 
 
+def _bounded_instant(value: datetime) -> datetime:
+    if not EARLIEST.year - 1 <= value.year <= LATEST.year + 1:
+        raise ValueError(f"an instant between the years {EARLIEST.year - 1} and {LATEST.year + 1}")
+    return value
+
+
+Instant = Annotated[AwareDatetime, AfterValidator(_bounded_instant)]
+"""An instant with its offset ("2026-06-01T09:00:00-04:00"), within the bookable years (a query bound)."""
 LocalTime = Annotated[time, AfterValidator(_local_time)]
 """A wall-clock time of the company's zone ("09:30")."""
 VisitDate = Annotated[date, AfterValidator(_bookable_date)]

@@ -7,7 +7,6 @@ send `override_conflicts: true` to book anyway."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from uuid import UUID
 
 from fastapi import APIRouter
@@ -18,7 +17,14 @@ from scheduling.domain.visits import VisitStatus
 from scheduling.entrypoints.api.deps import ContextDep
 from scheduling.entrypoints.api.schemas import Cancelled, ClientVisitPage, ClientVisitView, VisitPage, VisitView
 from scheduling.service_layer import visits
-from scheduling.service_layer.commands import BulkCancelVisits, MoveVisit, ReassignVisit, ScheduleVisit, UpdateVisit
+from scheduling.service_layer.commands import (
+    BulkCancelVisits,
+    Instant,
+    MoveVisit,
+    ReassignVisit,
+    ScheduleVisit,
+    UpdateVisit,
+)
 
 router = APIRouter(tags=["visits"])
 CLIENT_OR_MANAGERS = (Role.CLIENT, *MANAGERS)
@@ -26,8 +32,8 @@ CLIENT_OR_MANAGERS = (Role.CLIENT, *MANAGERS)
 
 @router.get("/visits", response_model=VisitPage, **allow(*STAFF_ROLES))
 async def list_visits(ctx: ContextDep, limit: Limit = 50, offset: Offset = 0, client_id: UUID | None = None,
-                      staff_id: UUID | None = None, starts_from: datetime | None = None,
-                      starts_before: datetime | None = None, status: VisitStatus | None = None) -> VisitPage:
+                      staff_id: UUID | None = None, starts_from: Instant | None = None,
+                      starts_before: Instant | None = None, status: VisitStatus | None = None) -> VisitPage:
     """By start. Staff get their own visits only."""
     found = await visits.list_visits(ctx, limit=limit, offset=offset, client_id=client_id, staff_id=staff_id,
                                      starts_from=starts_from, starts_before=starts_before, status=status)
@@ -80,7 +86,7 @@ async def delete_visit(visit_id: UUID, ctx: ContextDep) -> None:
 
 @router.get("/clients/{client_id}/visits", response_model=ClientVisitPage, **allow(*CLIENT_OR_MANAGERS))
 async def client_visits(client_id: UUID, ctx: ContextDep, limit: Limit = 50, offset: Offset = 0,
-                        starts_from: datetime | None = None, starts_before: datetime | None = None
+                        starts_from: Instant | None = None, starts_before: Instant | None = None
                         ) -> ClientVisitPage:
     """A client's visits, as the client sees them (R-SCHED-3: never the staff note)."""
     found = await visits.client_visits(ctx, client_id, limit=limit, offset=offset, starts_from=starts_from,
