@@ -52,3 +52,22 @@ def test_no_identity_at_all_is_unauthenticated():
     with pytest.raises(Unauthenticated):
         verify_identity({IDENTITY_HEADER: "x.1"}, secret=SECRET, method="GET", path="/", now=0)
     assert SIGNATURE_HEADER  # both headers are required
+
+
+async def test_the_service_verifies_the_decoded_path_the_gateway_signed_not_the_percent_encoded_one():
+    """A path with an encoded character (`/notes/caf%C3%A9`) is signed by the gateway as the decoded
+    string it matched its route on; a service that verified the raw (encoded) path would refuse every
+    such caller as forged (401), which a frontend takes as "signed out"."""
+    from types import SimpleNamespace
+
+    from petcare_kit.identity import current_identity
+    from starlette.requests import Request
+
+    identity = Identity(role=Role.ADMIN, company_id=uuid4(), person_id=uuid4())
+    signed = sign_identity(identity, secret="s", method="GET", path="/notes/café")
+    app = SimpleNamespace(state=SimpleNamespace(runtime=SimpleNamespace(settings=SimpleNamespace(
+        internal_auth_secret="s"))))
+    request = Request({"type": "http", "method": "GET", "path": "/notes/café", "raw_path": b"/notes/caf%C3%A9",
+                       "query_string": b"", "app": app,
+                       "headers": [(k.lower().encode(), v.encode()) for k, v in signed.items()]})
+    assert (await current_identity(request)).person_id == identity.person_id

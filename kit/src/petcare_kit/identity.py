@@ -116,8 +116,11 @@ def _uuid(value: str | None) -> UUID | None:
 
 
 async def current_identity(request: Request) -> Identity:
+    """The caller, as the gateway signed it. The signature covers the decoded path
+    (`scope["path"]`), the same string the gateway matched its route on, never `raw_path`, which keeps
+    the percent-encoding (`/clients/a%20b`) and would refuse every such request as forged."""
     secret = request.app.state.runtime.settings.internal_auth_secret
-    return verify_identity(request.headers, secret=secret, method=request.method, path=request.url.path)
+    return verify_identity(request.headers, secret=secret, method=request.method, path=request.scope["path"])
 
 
 IdentityDep = Annotated[Identity, Depends(current_identity)]
