@@ -52,21 +52,7 @@ async def test_texts_out_and_in_through_every_service(world):
             "phones": [{"label": "mobile", "number": "(416) 555-0199"}]})).json()
 
         # The company gets texting: plan, switch on, a number, an approved A2P registration.
-        assert (await http.put("/api/texting/plan", headers=admin, json={"plan": "solo"})).status_code == 202
-        await eventually(lambda: _status(http, admin, "plan", "solo"), what="plan read model")
-        assert (await http.post("/api/texting/turn-on", headers=admin)).status_code == 200
-        [offer, *_] = (await http.get("/api/texting/numbers/available?area_code=416&country=CA", headers=admin)).json()
-        bought = await http.post("/api/texting/number", headers=admin, json={"phone_number": offer["phone_number"]})
-        number = bought.json()["number"]
-        await http.post("/api/texting/registration", headers=admin, json={
-            "brand_type": "SOLE_PROPRIETOR", "business_name": "Text Paws", "phone": "+12125550100",
-            "email": "tess@textpaws.com", "ssn": "123-45-6789",
-            "address": {"street": "1 Main St", "city": "Albany", "region": "NY", "postal_code": "12207"}})
-        brand = (await outside.get(f"{twilio}/messaging/v1/a2p/BrandRegistrations",
-                                   auth=("AC00000000000000000000000000000000", "x"))).json()
-        brand_sid = brand["data"][0]["sid"] if "data" in brand else brand["brand_registrations"][0]["sid"]
-        await outside.post(f"{twilio}/sandbox/brands/{brand_sid}/status", json={"status": "APPROVED"})
-        assert (await http.get("/api/texting/registration", headers=admin)).json()["status"] == "APPROVED"
+        number = await _texting_set_up(http, outside, twilio, admin)
 
         # The client is texted: a feed message delivered per their preference.
         await http.put(f"/api/notifications/preferences/{client['id']}", headers=admin,
@@ -98,6 +84,67 @@ async def test_texts_out_and_in_through_every_service(world):
         assert not next(c for c in last["decision"] if c["channel"] == "text")["chosen"]
         assert "STOP" in " ".join(next(c for c in last["decision"] if c["channel"] == "text")["reasons"])
         assert len(await _sent(outside, twilio, MOBILE)) == 1
+
+
+async def test_r_text_4_a_conversation_message_is_texted_to_the_client_phone_number_field(world):
+    """The company names a custom field as the client phone number field (texting's setting); a
+    client has another number there than their mobile phone: the message reaches Twilio for the
+    field's number, and never for the mobile phone's."""
+    suite, gateway, sendgrid, twilio = world
+    field_number, phone_number = "+16465550123", "+14165550177"
+    async with httpx.AsyncClient(base_url=gateway, timeout=30) as http, \
+            httpx.AsyncClient(timeout=30) as outside:
+        signup = (await http.post("/api/clients/signup", json={"company_name": "Field Paws", "admin": {
+            "first_name": "Fay", "last_name": "Admin", "email": "fay@fieldpaws.com", "password": PASSWORD}})).json()
+        admin = {"authorization": f"Bearer {signup['tokens']['access_token']}"}
+        client = (await http.post("/api/clients/clients", headers=admin, json={
+            "first_name": "Cy", "last_name": "Cell", "emails": ["cy@example.com"],
+            "phones": [{"label": "mobile", "number": "(416) 555-0177"}],
+            "custom_fields": {"Texting number": "(646) 555-0123"}})).json()
+        # Set before texting becomes available: texting.events are keyed by company, so once
+        # notifications says texting is available it has the setting too.
+        settings = await http.put("/api/texting/settings", headers=admin, json={"mobile_field": "Texting number"})
+        assert settings.status_code == 200 and settings.json()["mobile_field"] == "Texting number"
+        await _texting_set_up(http, outside, twilio, admin)
+        # Texting's own report (R-TEXT-11) names the same number.
+        await eventually(lambda: _validity_number(http, admin, client["id"], "(646) 555-0123"),
+                         what="the field's number in texting's validity report")
+
+        await http.put(f"/api/notifications/preferences/{client['id']}", headers=admin,
+                       json={"default_delivery": "text_only", "texting_enabled": True})
+        await eventually(lambda: _switches_available(http, admin), what="texting available in notifications")
+        posted = await http.post(f"/api/notifications/conversations/{client['id']}/messages", headers=admin,
+                                 json={"text": "Rex is home"})
+        assert posted.status_code == 201, posted.text
+        [text] = await eventually(lambda: _sent(outside, twilio, field_number), what="the text at Twilio")
+        assert text["body"] == "Rex is home"
+        await eventually(lambda: _delivery(http, admin, client["id"], "delivered"), what="delivered")
+        assert await _sent(outside, twilio, phone_number) == []
+
+
+async def _texting_set_up(http, outside, twilio, admin) -> str:  # type: ignore[no-untyped-def]
+    """Plan, texting on, a number bought, the A2P registration approved; returns the number."""
+    assert (await http.put("/api/texting/plan", headers=admin, json={"plan": "solo"})).status_code == 202
+    await eventually(lambda: _status(http, admin, "plan", "solo"), what="plan read model")
+    assert (await http.post("/api/texting/turn-on", headers=admin)).status_code == 200
+    [offer, *_] = (await http.get("/api/texting/numbers/available?area_code=416&country=CA", headers=admin)).json()
+    bought = await http.post("/api/texting/number", headers=admin, json={"phone_number": offer["phone_number"]})
+    number: str = bought.json()["number"]
+    await http.post("/api/texting/registration", headers=admin, json={
+        "brand_type": "SOLE_PROPRIETOR", "business_name": "Text Paws", "phone": "+12125550100",
+        "email": "tess@textpaws.com", "ssn": "123-45-6789",
+        "address": {"street": "1 Main St", "city": "Albany", "region": "NY", "postal_code": "12207"}})
+    brand = (await outside.get(f"{twilio}/messaging/v1/a2p/BrandRegistrations",
+                               auth=("AC00000000000000000000000000000000", "x"))).json()
+    brand_sid = brand["data"][0]["sid"] if "data" in brand else brand["brand_registrations"][0]["sid"]
+    await outside.post(f"{twilio}/sandbox/brands/{brand_sid}/status", json={"status": "APPROVED"})
+    assert (await http.get("/api/texting/registration", headers=admin)).json()["status"] == "APPROVED"
+    return number
+
+
+async def _validity_number(http, admin, person_id, number):  # type: ignore[no-untyped-def]
+    validity = (await http.get("/api/texting/validity?kind=client", headers=admin)).json()
+    return [v["number"] for v in validity if v["person_id"] == person_id] == [number]
 
 
 async def _status(http, admin, field, value):
