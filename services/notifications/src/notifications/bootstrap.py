@@ -23,7 +23,8 @@ CONSUMES = ["clients.events", "scheduling.events", "billing.events", "texting.ev
 HANDLES: list[type[EventPayload]] = [
     *DIRECTORY_EVENTS,  # people and companies (petcare_kit.client_directory)
     clients.ActivationEmailRequested, clients.PasswordResetRequested, clients.PortalInstructionsRequested,
-    scheduling.ServiceRequestAnswered, scheduling.ChangeRequestAnswered, scheduling.ConfirmationRequested,
+    scheduling.ServiceRequestAnswered, scheduling.ServiceRequestAnsweredV2, scheduling.ChangeRequestAnswered,
+    scheduling.ConfirmationRequested,
     scheduling.VisitCompleted, scheduling.VisitStarted, scheduling.ServiceRequestSubmitted,
     scheduling.ChangeRequestSubmitted, scheduling.StaffLate,
     billing.PaymentSucceeded, billing.InvoiceEmailRequested,

@@ -99,16 +99,24 @@ _ANSWER_OPENINGS = {
 
 
 def _request_answered(company: str, data: dict[str, Any]) -> EmailContent:
-    """R-EMAIL-2: a service request (its payload has no `kind`) or a change/cancellation, answered."""
+    """R-EMAIL-2: a service request (its payload has no `kind`) or a change/cancellation, answered.
+    A service request decided visit by visit (v2: `partly_approved`) lists the approved visits and
+    then names the ones the business could not take, in the one email."""
     kind = data["kind"] if data.get("kind") in ("change", "cancellation") else "service"
-    approved = data["decision"] == "approved"
+    partly = data["decision"] == "partly_approved"
+    approved = data["decision"] == "approved" or partly
+    visits = data.get("visits") or []
+    shown = [v for v in visits if v.get("decision", "approved") == "approved"] if partly else visits
+    refused = words.visit_lines([v for v in visits if v.get("decision") == "rejected"]) if partly else ()
+    answer = "partly approved" if partly else "approved" if approved else "declined"
     return EmailContent(
-        subject=f"{company}: your {kind} request was {'approved' if approved else 'declined'}",
+        subject=f"{company}: your {kind} request was {answer}",
         paragraphs=(_ANSWER_OPENINGS[kind, approved].format(company=company),),
         message=(data.get("message") or "").strip() or None,
         message_intro=f"A note from {company}:",
-        visits=words.visit_lines(data.get("visits") or []),
-        closing=(f"Questions? Get in touch with {company} from your client portal.",),
+        visits=words.visit_lines(shown),
+        closing=((f"{company} wasn't able to take on: " + "; ".join(f"{v.when}, {v.service}" for v in refused) + ".",)
+                 if refused else ()) + (f"Questions? Get in touch with {company} from your client portal.",),
     )
 
 

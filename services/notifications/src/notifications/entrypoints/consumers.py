@@ -61,8 +61,9 @@ async def on_portal_instructions_requested(uow: UnitOfWork, envelope: Envelope,
     await email_about(uow, envelope, Trigger.PORTAL_INSTRUCTIONS, event.client_id, event.model_dump(mode="json"))
 
 
-async def on_service_request_answered(uow: UnitOfWork, envelope: Envelope,
-                                      event: scheduling.ServiceRequestAnswered) -> None:
+async def on_service_request_answered(
+        uow: UnitOfWork, envelope: Envelope,
+        event: scheduling.ServiceRequestAnswered | scheduling.ServiceRequestAnsweredV2) -> None:
     await email_about(uow, envelope, Trigger.REQUEST_ANSWERED, event.client_id, event.model_dump(mode="json"))
 
 
@@ -116,6 +117,7 @@ SUBSCRIBERS: dict[type[EventPayload], Subscriber] = {
     clients.PasswordResetRequested: on_password_reset_requested,
     clients.PortalInstructionsRequested: on_portal_instructions_requested,
     scheduling.ServiceRequestAnswered: on_service_request_answered,
+    scheduling.ServiceRequestAnsweredV2: on_service_request_answered,  # a decision per visit (R-SCHED-6)
     scheduling.ChangeRequestAnswered: on_change_request_answered,
     scheduling.ConfirmationRequested: on_confirmation_requested,
     billing.PaymentSucceeded: on_payment_succeeded,
