@@ -282,3 +282,33 @@ async def test_r_req_7_only_the_client_s_own_future_not_completed_or_cancelled_v
     assert (await service.call(elsewhere, "POST", "/portal/cancellation-requests",
                                json={"visit_ids": [someone_else["id"]]})).status_code in (403, 404)
     assert await service.published("scheduling.change_request.submitted") == []
+
+
+async def test_another_company_s_or_another_client_s_requests_are_not_found(service: Service) -> None:
+    world, block, walk = await setup(service)
+    visit = await book(service, world, walk, day=days_ahead(2))
+    asked = (await service.call(world.client, "POST", "/portal/service-requests",
+                                json=ask_for(world, block, walk, days_ahead(3)))).json()
+    cancel = (await service.call(world.client, "POST", "/portal/cancellation-requests",
+                                 json={"visit_ids": [visit["id"]]})).json()
+    stranger = Identity(Role.ADMIN, person_id=uuid4(), company_id=uuid4())
+    neighbour = Identity(Role.CLIENT, person_id=world.other_client_id, company_id=world.company_id)
+    requested_visit = asked["visits"][0]["id"]
+
+    for who, method, path, body in [
+        (stranger, "GET", f"/service-requests/{asked['id']}", None),
+        (stranger, "POST", f"/service-requests/{asked['id']}/visits/{requested_visit}/decision",
+         {"decision": "approved"}),
+        (stranger, "GET", f"/change-requests/{cancel['id']}", None),
+        (stranger, "POST", f"/change-requests/{cancel['id']}/decision", {"decision": "approved"}),
+        (neighbour, "GET", f"/portal/service-requests/{asked['id']}", None),
+        (neighbour, "GET", f"/portal/change-requests/{cancel['id']}", None),
+        (world.admin, "POST", f"/service-requests/{asked['id']}/visits/{uuid4()}/decision", {"decision": "approved"}),
+    ]:
+        answer = await service.call(who, method, path, json=body)
+        assert answer.status_code == 404 and set(answer.json()["error"]) == {"code", "message", "details"}, path
+    assert (await service.call(stranger, "GET", "/service-requests/pending")).json() == []
+    assert (await service.call(neighbour, "GET", "/portal/requests")).json() == {"service_requests": [],
+                                                                                  "change_requests": []}
+    assert await service.published("scheduling.service_request.answered") == []
+    assert await service.published("scheduling.change_request.answered") == []
