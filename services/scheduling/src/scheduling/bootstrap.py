@@ -14,8 +14,8 @@ from petcare_kit.runtime import ServiceRuntime
 from petcare_kit.waiting import WaitingRoom
 
 from scheduling.config import SchedulingSettings
-from scheduling.entrypoints import consumers
-from scheduling.entrypoints.api import catalogue, visits
+from scheduling.entrypoints import consumers, field_jobs, template_consumers, template_jobs
+from scheduling.entrypoints.api import catalogue, field, requests, templates, visits
 
 GROUP = "scheduling"
 """The consumer group (and dead-letter topic `scheduling.dlq`); replicas share it."""
@@ -26,8 +26,9 @@ HANDLES: list[type[EventPayload]] = [
     *consumers.PET_EVENTS,  # scheduling's pets read model
 ]
 """Every event type scheduling acts on; any other type on the topics it reads is ignored."""
-DESCRIPTION = """Scheduling: the service catalogue, schedule blocks and visits of each company (and, as
-they come, templates, client requests and the day in the field); publishes `scheduling.events`."""
+DESCRIPTION = """Scheduling: the service catalogue, schedule blocks, visits, templates (repeat schedules),
+client requests and the day in the field (start, complete, late) of each company; publishes
+`scheduling.events`."""
 
 
 def build_router(settings: SchedulingSettings) -> EventRouter:
@@ -35,6 +36,7 @@ def build_router(settings: SchedulingSettings) -> EventRouter:
     room = WaitingRoom(GROUP, timedelta(seconds=settings.unknown_person_wait_seconds))
     router = EventRouter(handles=HANDLES, waiting=room)
     consumers.register(router)
+    template_consumers.register(router)  # after consumers: it wraps the client.deactivated handler
     return router
 
 
@@ -45,5 +47,10 @@ def create_app(settings: SchedulingSettings | None = None) -> FastAPI:
     if settings.run_consumers and router.waiting is not None:
         expiry = router.waiting.expiry_job(runtime.sessions)
         runtime.add_background_task(expiry.name, expiry.run_forever)
+    if settings.run_consumers:  # background work runs where the consumers do (off in service tests)
+        late = field_jobs.late_job(runtime.sessions)
+        runtime.add_background_task(late.name, late.run_forever)
+    template_jobs.start(runtime)
     return create_service_app(runtime, title="Scheduling", description=DESCRIPTION,
-                              routers=[catalogue.router, visits.router])
+                              routers=[catalogue.router, visits.router, templates.router, requests.router,
+                                       field.router])

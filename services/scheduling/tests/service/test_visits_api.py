@@ -250,3 +250,39 @@ async def test_visits_are_listed_by_start_within_a_window_given_with_an_offset(s
     client_view = await service.call(world.client, "GET", f"/clients/{world.client_id}/visits",
                                      params={"offset": 1, "limit": 5})
     assert [v["visit_date"] for v in client_view.json()["items"]] == ["2026-06-02", "2026-06-03"]
+
+
+async def test_r_sched_11_deactivation_with_the_option_deletes_future_scheduled_visits_only(service: Service) -> None:
+    """R-INACT-3 / R-NEVER-4: past and cancelled visits stay; nothing for the client, only `visit.deleted`."""
+    from petcare_contracts.events.clients import ClientDeactivated
+
+    world = await make_world(service)
+    walk, _ = await catalogue(service, world)
+    async def book(day: str) -> dict[str, Any]:
+        return (await service.call(world.admin, "POST", "/visits", json=booking(world, walk, visit_date=day))).json()
+
+    past, future, cancelled = await book("2025-01-06"), await book("2199-01-05"), await book("2199-01-06")
+    await service.call(world.admin, "POST", f"/visits/{cancelled['id']}/cancel")
+    others = (await service.call(world.admin, "POST", "/visits", json=booking(
+        world, walk, client_id=str(world.other_client_id), pet_ids=[str(world.other_pet)], staff_id=None,
+        visit_date="2199-01-05"))).json()
+
+    await service.feed(ClientDeactivated(client_id=world.client_id, delete_future_visits=True, delete_templates=True),
+                       world.company_id)
+
+    left = {row.id for row in await service.sql("SELECT id FROM visits")}
+    assert {str(v) for v in left} == {past["id"], cancelled["id"], others["id"]}
+    assert await service.published("scheduling.visit.deleted") == [{"visit_id": future["id"],
+                                                                     "client_id": str(world.client_id)}]
+
+
+async def test_r_sched_11_deactivation_without_the_option_keeps_the_visits(service: Service) -> None:
+    from petcare_contracts.events.clients import ClientDeactivated
+
+    world = await make_world(service)
+    walk, _ = await catalogue(service, world)
+    await service.call(world.admin, "POST", "/visits", json=booking(world, walk, visit_date="2199-01-05"))
+    await service.feed(ClientDeactivated(client_id=world.client_id, delete_future_visits=False,
+                                         delete_templates=False), world.company_id)
+    assert (await service.sql("SELECT count(*) AS n FROM visits"))[0].n == 1
+    assert await service.published("scheduling.visit.deleted") == []

@@ -15,11 +15,13 @@ from petcare_contracts.events import clients
 from petcare_kit import client_directory
 from petcare_kit.client_directory import DirectoryChange
 from petcare_kit.consumer import EventRouter
+from petcare_kit.identity import Identity, Role
 from petcare_kit.unit_of_work import UnitOfWork
 
 from scheduling.adapters.unit_of_work import SqlUnitOfWork
 from scheduling.service_layer.context import Context
 from scheduling.service_layer.pets import record_pet
+from scheduling.service_layer.visits import delete_future_visits_of
 
 PET_EVENTS: tuple[type[EventPayload], ...] = (clients.PetAdded, clients.PetDetailsUpdated)
 """The pets read model (the kit's directory keeps people and companies, not pets)."""
@@ -31,12 +33,22 @@ async def on_pet(uow: UnitOfWork, envelope: Envelope, event: clients.PetAdded | 
                      client_id=event.client_id, name=event.name, species=event.species)
 
 
+async def on_client_deactivated(uow: UnitOfWork, envelope: Envelope, change: DirectoryChange) -> None:
+    """R-SCHED-11: "delete future visits" on: the client's future scheduled visits are deleted.
+    (Templates are ended by template_consumers.py on the same event.)"""
+    assert envelope.company_id is not None and change.person is not None
+    ctx = Context(SqlUnitOfWork(uow), Identity(Role.INTERNAL, company_id=envelope.company_id))
+    await delete_future_visits_of(ctx, change.person.person_id)
+
+
 def register(router: EventRouter) -> list[type[EventPayload]]:
     """The clients directory read model (people and companies of clients.events, kept by the kit in
     `directory_people` / `directory_companies`: the company's time zone, clients and staff, active
     or not) and scheduling's pets. Returns the registered types."""
 
     async def on_directory_change(uow: UnitOfWork, envelope: Envelope, change: DirectoryChange) -> None:
+        if change.event == clients.ClientDeactivated.event_type and envelope.data.get("delete_future_visits"):
+            await on_client_deactivated(uow, envelope, change)
         # Events that were waiting for this person or company are handled now.
         await router.replay_waiting(uow, change.entity_id)
 

@@ -260,3 +260,20 @@ async def client_visit(ctx: Context, client_id: UUID, visit_id: UUID) -> Visit:
     if visit.client_id != client_id:
         raise VisitNotFound("No such visit in your company.", details={"visit_id": str(visit_id)})
     return visit
+
+
+async def delete_future_visits_of(ctx: Context, client_id: UUID) -> int:
+    """R-SCHED-11 / R-INACT-3: a client deactivated with "delete future visits" on loses the visits
+    that start from now on and are still scheduled (cancelled and completed ones stay, as do past
+    ones). One `scheduling.visit.deleted` per visit, which never notifies the client (R-NEVER-4).
+    Called by the consumer: it does not commit (the batch does). Returns how many were deleted."""
+    deleted = 0
+    while True:
+        batch = await ctx.uow.visits.page(ctx.company_id, limit=200, offset=0, client_id=client_id,
+                                          starts_from=ctx.now(), status=VisitStatus.SCHEDULED)
+        for visit in batch:
+            await ctx.uow.visits.delete(ctx.company_id, visit.id)
+            await ctx.publish(VisitDeleted(visit_id=visit.id, client_id=visit.client_id))
+        deleted += len(batch)
+        if len(batch) < 200:
+            return deleted
