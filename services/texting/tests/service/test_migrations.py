@@ -1,6 +1,7 @@
 """An existing texting database (its own `people` and company names, at the old heads
 {0005_outbox_published_to, kit_idempotency_keys}) upgrades to the kit's clients directory without
-losing anyone, and an inbound text still finds its sender by any of their numbers (R-TEXT-8)."""
+losing anyone, an inbound text still finds its sender by any of their numbers (R-TEXT-8), and the
+client phone number field chosen before it was published reaches notifications (R-TEXT-4)."""
 
 from __future__ import annotations
 
@@ -31,8 +32,9 @@ async def test_a_database_at_the_old_heads_upgrades_keeping_people_numbers_and_c
         async with engine.begin() as connection:
             # What a database migrated while kit_idempotency_keys was a branch off 0001 records.
             await connection.execute(text("INSERT INTO alembic_version VALUES ('kit_idempotency_keys')"))
-            await connection.execute(text("INSERT INTO companies (company_id, name) VALUES (:c, 'Old Paws')"),
-                                     {"c": company})
+            await connection.execute(text(
+                "INSERT INTO companies (company_id, name, mobile_field) VALUES (:c, 'Old Paws', 'Cell')"),
+                {"c": company})
             for person, name, active, numbers in [(client, "Ada King", True, ["+14165550199", "+16465550123"]),
                                                   (gone, "Former Staff", False, ["+12125550100"])]:
                 await connection.execute(text(
@@ -50,10 +52,15 @@ async def test_a_database_at_the_old_heads_upgrades_keeping_people_numbers_and_c
             by_field = await SqlPeople(session).with_number(company, "+16465550123")
             inactive = await SqlPeople(session).with_number(company, "+12125550100")
             account = await SqlAccounts(session).get(company)
-        assert versions == ["0006_client_directory"]
+            published = [json.loads(value) for value in (await session.execute(text(
+                "SELECT value FROM outbox WHERE topic = 'texting.events'"))).scalars()]
+        assert versions == ["0007_publish_mobile_fields"]
         assert person is not None and (person.name, person.kind, person.active) == ("Ada King", "client", True)
         assert person.custom_fields == {"Cell": "+16465550123"}
         assert [p.person_id for p in by_field] == [client] and inactive == []
-        assert account.name == "Old Paws"
+        assert account.name == "Old Paws" and account.mobile_field == "Cell"
+        # R-TEXT-4: the setting chosen before notifications could hear of it is published once.
+        assert [(e["type"], e["company_id"], e["data"]["mobile_field"]) for e in published] == [
+            ("texting.mobile_field.changed", str(company), "Cell")]
     finally:
         await engine.dispose()
