@@ -48,7 +48,7 @@ def create_app(settings: SchedulingSettings | None = None) -> FastAPI:
         expiry = router.waiting.expiry_job(runtime.sessions)
         runtime.add_background_task(expiry.name, expiry.run_forever)
     if settings.run_consumers:  # background work runs where the consumers do (off in service tests)
-        late = field_jobs.late_job(runtime.sessions)
+        late = field_jobs.late_job(runtime.sessions, settings.late_check_interval_seconds)
         runtime.add_background_task(late.name, late.run_forever)
     template_jobs.start(runtime)
     return create_service_app(runtime, title="Scheduling", description=DESCRIPTION,

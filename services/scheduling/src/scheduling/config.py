@@ -12,3 +12,6 @@ class SchedulingSettings(ServiceSettings):
     database_url: str = "postgresql+asyncpg://scheduling:scheduling@127.0.0.1:15432/scheduling"
     unknown_person_wait_seconds: float = 3600.0
     """How long an event naming a person not known yet waits for them before it is dead-lettered."""
+    late_check_interval_seconds: float = 30.0
+    """How often the late-visit job looks for visits not started in time (R-SCHED-9); suite tests
+    shorten it (SCHEDULING_LATE_CHECK_INTERVAL_SECONDS)."""

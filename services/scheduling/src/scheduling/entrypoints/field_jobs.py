@@ -13,6 +13,7 @@ from scheduling.service_layer import field_lateness
 from scheduling.service_layer.context import Context
 
 LATE_CHECK_EVERY_SECONDS = 30.0
+"""The default of `SchedulingSettings.late_check_interval_seconds` (SCHEDULING_LATE_CHECK_INTERVAL_SECONDS)."""
 
 
 async def report_late_once(sessions: async_sessionmaker[AsyncSession]) -> int:
