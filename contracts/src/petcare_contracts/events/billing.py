@@ -77,3 +77,19 @@ class PlanChanged(EventPayload):
     company_id: UUID
     plan: Plan
     in_trial: bool
+
+
+@event("billing.invoice.visits_changed", version=1, topic=TOPIC, key="invoice_id")
+class InvoiceVisitsChanged(EventPayload):
+    """Which scheduling visits are lines on the invoice now, published on every change of them
+    (a visit invoiced, moved to another invoice, removed; `visit_ids=[]` when the invoice is voided
+    or deleted). It carries the whole set, not the difference, so a replayed or skipped event
+    leaves the reader right; `revision` grows with each change of this invoice's set and a reader
+    keeps the highest it has seen. Scheduling keeps it as its read model for "Send Confirmation"
+    (R-SCHED-10, R-EMAIL-9). Notifies nobody (R-NEVER-1)."""
+
+    invoice_id: UUID
+    client_id: UUID
+    visit_ids: list[UUID]
+    revision: int
+    number: str | None = None
