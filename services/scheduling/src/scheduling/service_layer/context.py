@@ -4,30 +4,21 @@ Built by the entrypoints (a route, a consumer handler, a background job), or wit
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from uuid import UUID
 
-from petcare_contracts import Envelope, EventPayload
-from petcare_kit.errors import Unauthenticated
 from petcare_kit.identity import Identity, Role
+from petcare_kit.use_case import SYSTEM as SYSTEM
+from petcare_kit.use_case import UseCaseContext
 
 from scheduling.service_layer.ports import UnitOfWork
 
-SYSTEM = Identity(Role.INTERNAL)
-"""Who acts for the consumer and background jobs: the service itself."""
-
 
 @dataclass
-class Context:
-    uow: UnitOfWork
-    identity: Identity = field(default=SYSTEM)
+class Context(UseCaseContext[UnitOfWork]):
+    """`UseCaseContext` on scheduling's unit-of-work port, acting as the service itself (`SYSTEM`)
+    unless given a caller, plus the role checks its use cases make."""
 
-    @property
-    def company_id(self) -> UUID:
-        company_id = self.identity.company_id
-        if company_id is None:
-            raise Unauthenticated("This request carries no company.")
-        return company_id
+    identity: Identity = field(default=SYSTEM)
 
     @property
     def is_client(self) -> bool:
@@ -39,17 +30,6 @@ class Context:
 
     @property
     def person_id(self) -> UUID | None:
-        return self.identity.person_id
-
-    @staticmethod
-    def now() -> datetime:
-        return datetime.now(UTC)
-
-    async def publish(self, payload: EventPayload, *, company_id: UUID | None = None,
-                      causation_id: UUID | None = None) -> Envelope:
-        """Queue an event in this transaction (the outbox): it goes out if and only if we commit."""
-        return await self.uow.publish(payload, company_id=company_id or self.company_id,
-                                      actor=self.identity.actor(), causation_id=causation_id)
-
-    async def commit(self) -> None:
-        await self.uow.commit()
+        """The signed-in person, or None for the service itself: scheduling's use cases decide
+        what a caller without a person may do (they compare it with a visit's client or staff)."""
+        return self.person_id_or_none

@@ -1,43 +1,22 @@
 """What a use case works with: the unit of work (repositories, events, one commit) and the caller.
-Built by the entrypoints (a route, a consumer handler, a background job), or with fakes by unit tests."""
+Built by the entrypoints (a route, a consumer handler, a background job), or with fakes by unit tests.
+Everything generic (company_id, person_id_or_none, now, publish, commit) comes from kit's
+`UseCaseContext`; add here only what this service's use cases need."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from uuid import UUID
 
-from petcare_contracts import Envelope, EventPayload
-from petcare_kit.errors import Unauthenticated
-from petcare_kit.identity import Identity, Role
+from petcare_kit.identity import Identity
+from petcare_kit.use_case import SYSTEM as SYSTEM
+from petcare_kit.use_case import UseCaseContext
 
 from newservice.service_layer.ports import UnitOfWork
 
-SYSTEM = Identity(Role.INTERNAL)
-"""Who acts for the consumer and background jobs: the service itself."""
-
 
 @dataclass
-class Context:
-    uow: UnitOfWork
+class Context(UseCaseContext[UnitOfWork]):
+    """`UseCaseContext` on this service's unit-of-work port, acting as the service itself
+    (`SYSTEM`) unless given a caller."""
+
     identity: Identity = field(default=SYSTEM)
-
-    @property
-    def company_id(self) -> UUID:
-        company_id = self.identity.company_id
-        if company_id is None:
-            raise Unauthenticated("This request carries no company.")
-        return company_id
-
-    @staticmethod
-    def now() -> datetime:
-        return datetime.now(UTC)
-
-    async def publish(self, payload: EventPayload, *, company_id: UUID | None = None,
-                      causation_id: UUID | None = None) -> Envelope:
-        """Queue an event in this transaction (the outbox): it goes out if and only if we commit."""
-        return await self.uow.publish(payload, company_id=company_id or self.company_id,
-                                      actor=self.identity.actor(), causation_id=causation_id)
-
-    async def commit(self) -> None:
-        await self.uow.commit()
