@@ -12,7 +12,7 @@ import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -96,12 +96,19 @@ async def texts_to(w: World, number: str) -> list[dict[str, Any]]:
     return [m for m in messages if m.get("direction") == "outbound-api"]
 
 
+def long_date(day: str) -> str:
+    """How emails write a date: `Wednesday, June 3, 2026`."""
+    d = date.fromisoformat(day)
+    return f"{d:%A}, {d:%B} {d.day}, {d.year}"
+
+
 def subjects(mails: list[dict[str, Any]]) -> list[str]:
     return [m["subject"] for m in mails]
 
 
 def text_of(mail: dict[str, Any]) -> str:
-    return str(mail)
+    """The plain-text part of a mail at the SendGrid sandbox."""
+    return str(mail["text"])
 
 
 async def until_known(call: Callable[[], Awaitable[httpx.Response]], *waiting_codes: str) -> httpx.Response:
@@ -279,7 +286,9 @@ async def test_r_sched_6_r_req_6_r_email_2_two_visits_requested_admins_texted_on
         [confirmation] = await _without_activation(mails_to(world, "rita@example.com"))
         assert "partly approved" in confirmation["subject"]
         body = text_of(confirmation)
-        assert "Fully booked that day" in body and "wasn't able to take on" in body
+        scheduled, refused = body.split("wasn't able to take on")
+        assert long_date(first_day) in scheduled and long_date(second_day) not in scheduled
+        assert long_date(second_day) in refused and "Fully booked that day" in body
         assert len(confirmations) == 1
         [booked] = await visits_of(c, client["id"])
         assert booked["visit_date"] == first_day and booked["schedule_block_id"] == c.block["id"]
@@ -309,6 +318,7 @@ async def test_r_req_2_an_auto_approved_cancellation_cancels_at_once_and_emails_
         await asyncio.sleep(SETTLE_SECONDS)
         [mail] = await _without_activation(mails_to(world, "cass@example.com"))
         assert "cancellation request was approved" in mail["subject"]
+        assert long_date(days_ahead(5)) in text_of(mail)
 
 
 async def test_r_never_2_r_sched_10_scheduler_edits_never_reach_the_client(world: World) -> None:
