@@ -1,10 +1,10 @@
 """scheduling in-process on a real PostgreSQL (a fresh database per test: the `database_url`
 fixture of petcare_tools.testing) and the session's broker, its consumer handed events as Kafka
-would hand them, called as the gateway calls it (signed identity headers)."""
+would hand them, called as the gateway calls it (signed identity headers): the shared harness of
+petcare_tools.testing.service, with the helpers scheduling's tests use."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -12,62 +12,46 @@ from uuid import UUID, uuid4
 
 import httpx
 import pytest_asyncio
-from petcare_contracts import Envelope, EventPayload, new_envelope
-from petcare_kit.identity import Identity, Role, sign_identity
-from petcare_kit.migrations import upgrade_to_head
+from fastapi import FastAPI
+from petcare_kit.identity import Identity, Role
 from petcare_kit.runtime import ServiceRuntime
-from petcare_tools.testing.records import record_of
-from scheduling.bootstrap import create_app
-from scheduling.config import SchedulingSettings
+from petcare_tools.testing.service import TEST_INTERNAL_SECRET, ServiceUnderTest, serve_in_process
 from scheduling.spec import SPEC
-from sqlalchemy import text
 
-SECRET = "test-internal-secret"
+SECRET = TEST_INTERNAL_SECRET
 
 
-@dataclass
-class Service:
-    http: httpx.AsyncClient
-    runtime: ServiceRuntime
-    offset: int = 0
+class Service(ServiceUnderTest):
+    """scheduling under test: `feed`, `sql`, `outbox` and `as_` from the shared harness, plus
+    `call` and `published`."""
 
-    async def feed(self, payload: EventPayload, company_id: UUID) -> Envelope:
-        """Hand one event to the consumer exactly as Kafka would (inbox, waiting room, one commit)."""
-        envelope = new_envelope(payload, company_id=company_id, correlation_id="test")
-        self.offset += 1
-        assert self.runtime.consumer is not None
-        await self.runtime.consumer.handle_batch([record_of(payload, envelope, offset=self.offset)])
-        return envelope
+    def __init__(self, http: httpx.AsyncClient, runtime: ServiceRuntime | None = None, *,
+                 app: FastAPI | None = None, settings: Any = None, database_url: str | None = None) -> None:
+        """`serve_in_process` builds it with keywords; `Service(http, runtime)` serves a test file
+        that starts scheduling with an app of its own (the runtime gives the settings)."""
+        self._own_runtime = runtime
+        settings = settings if settings is not None else runtime.settings if runtime is not None else None
+        super().__init__(app=app, http=http, settings=settings,
+                         database_url=database_url or settings.database_url)
+
+    @property
+    def runtime(self) -> ServiceRuntime:
+        return self._own_runtime or super().runtime
 
     async def published(self, event_type: str) -> list[dict[str, Any]]:
         """The `data` of every event of that type in the outbox (what the relay publishes), oldest first."""
-        rows = await self.sql("SELECT convert_from(value, 'UTF8')::jsonb AS e FROM outbox ORDER BY seq")
-        return [row.e["data"] for row in rows if row.e["type"] == event_type]
-
-    async def sql(self, statement: str, **params: Any) -> list[Any]:
-        async with self.runtime.engine.begin() as connection:
-            result = await connection.execute(text(statement), params)
-            return list(result) if result.returns_rows else []
+        return [envelope["data"] for envelope in await self.outbox() if envelope["type"] == event_type]
 
     async def call(self, identity: Identity, method: str, path: str, **kwargs: Any) -> httpx.Response:
         """A request as the gateway sends it: the caller's identity, signed for this method and path."""
-        headers = {**kwargs.pop("headers", {}),
-                   **sign_identity(identity, secret=SECRET, method=method, path=path.split("?")[0])}
-        return await self.http.request(method, path, headers=headers, **kwargs)
+        return await self.as_(identity).request(method, path, **kwargs)
 
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def service(database_url: str, kafka_bootstrap_servers: str) -> AsyncIterator[Service]:
     """Migrated to head, relay and consumers off (tests hand events over themselves)."""
-    assert SPEC.alembic_dir is not None
-    await asyncio.to_thread(upgrade_to_head, SPEC.alembic_dir, database_url)
-    settings = SchedulingSettings(database_url=database_url, kafka_bootstrap_servers=kafka_bootstrap_servers,
-                                  internal_auth_secret=SECRET, environment="test", log_json=False,
-                                  run_relay=False, run_consumers=False)
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://scheduling") as http:
-            yield Service(http, app.state.runtime)
+    async with serve_in_process(SPEC, database_url, kafka_bootstrap_servers, harness=Service) as service:
+        yield service
 
 
 def admin_of(company_id: UUID | None = None) -> Identity:
