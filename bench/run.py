@@ -10,6 +10,8 @@ Sections (each figure: median, min, max and every run):
 - baselines: raw aiokafka and confluent-kafka produce/consume rates, 1 and 8 partitions;
 - outbox: committed outbox rows → OutboxRelay (own process) → on the topic; backlog and concurrent;
 - consumer: pre-produced envelopes → kitdemo reader process (FastStream + BatchConsumer) → rows;
+- scheduling: a month of weekday visits for 1,000 clients (100 with --quick) created from templates
+  by the template-approval job, visits/s (one run: minutes), beside the consumer path (bench/scheduling_bench.py);
 - gateway: GET /me straight to clients (the baseline) vs through the gateway (token, session check);
 - memory_mb: broker, PostgreSQL, the kitdemo writer and reader at rest;
 - ratios and targets; what_if: prototypes of suggested kit changes (bench/whatif.py).
@@ -74,7 +76,7 @@ async def _postgres_version(infra: Infra) -> str:
 
 
 async def _benchmarks(infra: Infra, args: argparse.Namespace) -> dict:
-    from bench import baselines, consumer_bench, gateway_bench, memory, outbox_bench
+    from bench import baselines, consumer_bench, gateway_bench, memory, outbox_bench, scheduling_bench
     from bench.common import summary
 
     reps = args.repetitions
@@ -96,6 +98,8 @@ async def _benchmarks(infra: Infra, args: argparse.Namespace) -> dict:
     doc["consumer"] = await consumer_bench.run(infra, count=5_000 if quick else 20_000, repetitions=reps,
                                                handle_batch_count=2_000 if quick else 10_000,
                                                profile_dir=profile_dir)
+    log("scheduling: a month of visits from templates, approved by the template job (visits/s)")
+    doc["scheduling"] = await scheduling_bench.run(infra, clients=100 if quick else 1_000, repetitions=1)
     log("gateway: an authenticated read straight to clients vs through the gateway (token, session check)")
     doc["gateway"] = await gateway_bench.run(infra, count=500 if quick else 3_000, repetitions=reps)
     log("memory: kitdemo writer and reader at rest")
@@ -127,6 +131,8 @@ async def _benchmarks(infra: Infra, args: argparse.Namespace) -> dict:
         "consumer_vs_confluent_consume_8p": ratio(consumer_rate, base("confluent_consume_msgs_per_s_8p")),
         "consumer_end_to_end_vs_handle_batch_only":
             ratio(consumer_rate, c["handle_batch_only_msgs_per_s"]["median"]),
+        "scheduling_template_visits_vs_consumer_end_to_end":
+            ratio(doc["scheduling"]["visits_per_s"]["median"], consumer_rate),
     }
     service_rss = max(memory_mb["kitdemo_writer_at_rest"]["rss"], memory_mb["kitdemo_reader_at_rest"]["rss"])
     doc["targets"] = {
