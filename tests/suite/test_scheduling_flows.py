@@ -246,18 +246,25 @@ async def visits_of(c: Company, client_id: str) -> list[dict[str, Any]]:
 # ---- the flows ---------------------------------------------------------------------------------
 
 async def test_r_sched_6_r_req_6_r_email_2_two_visits_requested_admins_texted_one_confirmation(world: World) -> None:
-    """A client asks for two visits from the portal; every admin is texted (R-DELIV-8 "Client
-    Requests Services"); the business approves one and rejects the other; the client gets exactly
-    one confirmation email naming both decisions."""
-    admin_mobile = "+14165550111"
+    """A client asks for two visits from the portal; every admin and office manager is texted, not
+    the other staff (R-DELIV-8 "Client Requests Services"); the business approves one and rejects
+    the other; the client gets exactly one confirmation email naming both decisions."""
+    admin_mobile, office_mobile, walker_mobile = "+14165550111", "+14165550112", "+14165550113"
     async with httpx.AsyncClient(base_url=world.gateway, timeout=30) as http:
         c = await sign_up(http, "Request Paws")
         phoned = await http.patch(f"/api/clients/staff/{c.admin_id}", headers=c.admin,
                                   json={"phones": [{"label": "mobile", "number": "(416) 555-0111"}]})
         assert phoned.status_code == 200, phoned.text
-        prefs = await http.put(f"/api/notifications/preferences/{c.admin_id}", headers=c.admin,
-                               json={"texting_enabled": True})
-        assert prefs.status_code == 200, prefs.text
+        office = await http.post("/api/clients/staff", headers=c.admin, json={
+            "role": "office_manager", "first_name": "Olive", "last_name": "Office", "email": "olive@requestpaws.com",
+            "phones": [{"label": "mobile", "number": "(416) 555-0112"}]})
+        walker = await http.post("/api/clients/staff", headers=c.admin, json={
+            "first_name": "Will", "last_name": "Walker", "email": "will@requestpaws.com",
+            "phones": [{"label": "mobile", "number": "(416) 555-0113"}]})
+        for person in (c.admin_id, office.json()["id"], walker.json()["id"]):
+            prefs = await http.put(f"/api/notifications/preferences/{person}", headers=c.admin,
+                                   json={"texting_enabled": True})
+            assert prefs.status_code == 200, prefs.text
         await set_up_texting(world, c)
         client, pet, portal = await add_client(world, c, "Rita", portal=True)
         assert portal is not None
@@ -271,6 +278,8 @@ async def test_r_sched_6_r_req_6_r_email_2_two_visits_requested_admins_texted_on
 
         [text] = await eventually(lambda: texts_to(world, admin_mobile), "the admin's text at Twilio")
         assert "Rita Owner requested services" in text["body"] and "Dog walk" in text["body"]
+        [office_text] = await eventually(lambda: texts_to(world, office_mobile), "the office manager's text")
+        assert office_text["body"] == text["body"]
 
         first, second = (v["id"] for v in request["visits"])
         path = f"/api/scheduling/service-requests/{request['id']}/visits"
@@ -292,7 +301,8 @@ async def test_r_sched_6_r_req_6_r_email_2_two_visits_requested_admins_texted_on
         assert len(confirmations) == 1
         [booked] = await visits_of(c, client["id"])
         assert booked["visit_date"] == first_day and booked["schedule_block_id"] == c.block["id"]
-        assert len(await texts_to(world, admin_mobile)) == 1
+        assert len(await texts_to(world, admin_mobile)) == 1 and len(await texts_to(world, office_mobile)) == 1
+        assert await texts_to(world, walker_mobile) == [], "staff members are not texted about requests"
 
 
 async def _without_activation(mails: Awaitable[list[dict[str, Any]]]) -> list[dict[str, Any]]:
