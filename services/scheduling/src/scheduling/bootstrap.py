@@ -14,16 +14,17 @@ from petcare_kit.runtime import ServiceRuntime
 from petcare_kit.waiting import WaitingRoom
 
 from scheduling.config import SchedulingSettings
-from scheduling.entrypoints import consumers, field_jobs, template_consumers, template_jobs
-from scheduling.entrypoints.api import catalogue, field, requests, templates, visits
+from scheduling.entrypoints import consumers, field_jobs, invoices_consumers, template_consumers, template_jobs
+from scheduling.entrypoints.api import calendar, catalogue, field, invoices, requests, templates, visits
 
 GROUP = "scheduling"
 """The consumer group (and dead-letter topic `scheduling.dlq`); replicas share it."""
 PUBLISHES = ["scheduling.events"]
-CONSUMES = ["clients.events"]
+CONSUMES = ["clients.events", "billing.events"]
 HANDLES: list[type[EventPayload]] = [
     *DIRECTORY_EVENTS,  # people and companies (petcare_kit.client_directory)
     *consumers.PET_EVENTS,  # scheduling's pets read model
+    *invoices_consumers.INVOICE_EVENTS,  # which visits are on which invoice (R-SCHED-10)
 ]
 """Every event type scheduling acts on; any other type on the topics it reads is ignored."""
 DESCRIPTION = """Scheduling: the service catalogue, schedule blocks, visits, templates (repeat schedules),
@@ -37,6 +38,7 @@ def build_router(settings: SchedulingSettings) -> EventRouter:
     router = EventRouter(handles=HANDLES, waiting=room)
     consumers.register(router)
     template_consumers.register(router)  # after consumers: it wraps the client.deactivated handler
+    invoices_consumers.register(router)
     return router
 
 
@@ -53,4 +55,4 @@ def create_app(settings: SchedulingSettings | None = None) -> FastAPI:
     template_jobs.start(runtime)
     return create_service_app(runtime, title="Scheduling", description=DESCRIPTION,
                               routers=[catalogue.router, visits.router, templates.router, requests.router,
-                                       field.router])
+                                       field.router, invoices.router, calendar.router])
