@@ -162,3 +162,15 @@ async def test_r_sched_12_a_feed_never_shows_another_companys_visits(service: Se
     [visit] = await service.sql("SELECT id FROM visits WHERE company_id = :c", c=world.company_id)
     assert only["UID"] == f"visit-{visit.id}@petcare"
     assert date.fromisoformat(soon(2)) == only.decoded("dtstart").date()
+
+
+async def test_r_sched_12_a_deactivated_staff_members_feed_stops_answering(service: Service) -> None:
+    from petcare_contracts.events.clients import StaffDeactivated
+
+    world = await make_world(service)
+    path = await address(service, world.staff, "staff", world.staff_id)
+    await service.feed(StaffDeactivated(staff_id=world.staff_id), world.company_id)
+
+    answer = await service.http.get(path)
+
+    assert (answer.status_code, answer.json()["error"]["code"]) == (404, "calendar_feed_not_found")
