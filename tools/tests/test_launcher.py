@@ -209,7 +209,13 @@ def test_a_token_or_identity_forged_with_the_old_fixed_dev_secrets_is_refused(
 
     for name in ("INTERNAL_AUTH_SECRET", "TOKEN_SIGNING_SECRET", "ENVIRONMENT"):
         monkeypatch.delenv(name, raising=False)
-    use_dev_secrets(tmp_path, os.environ)  # what `make run` does before starting anything
+    # What `make run` does before starting anything, applied through monkeypatch so that the
+    # generated secrets do not leak into the tests that run after this one in the same process.
+    environ = dict(os.environ)
+    use_dev_secrets(tmp_path, environ)
+    for name, value in environ.items():
+        if os.environ.get(name) != value:
+            monkeypatch.setenv(name, value)
     settings = gateway_config.GatewaySettings(services={})
     assert settings.environment == "development"
     with pytest.raises(NotAuthenticated):

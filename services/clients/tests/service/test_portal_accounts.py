@@ -45,7 +45,7 @@ async def test_activation_link_sets_the_password_once(service, company):
     assert activated.status_code == 204
     response = await sign_in(service, company)
     assert response.status_code == 200
-    claims = jwt.decode(response.json()["access_token"], "dev-token-signing-secret-change-me", algorithms=["HS256"])
+    claims = jwt.decode(response.json()["access_token"], service.settings.token_signing_secret, algorithms=["HS256"])
     assert claims["sub"] == client_id and claims["cid"] == str(company.id) and claims["role"] == "client"
     reuse = await service.as_(None).post("/auth/activate", json={"token": token, "password": "another password!"})
     assert reuse.status_code == 400 and reuse.json()["error"]["code"] == "invalid_or_expired_token"
