@@ -19,6 +19,7 @@ from petcare_kit.errors import Forbidden
 
 from scheduling.domain.conflicts import check_no_conflicts
 from scheduling.domain.cutoffs import check_cutoff
+from scheduling.domain.errors import ClientNotFound
 from scheduling.domain.requests import (
     Decision,
     RequestNotFound,
@@ -141,7 +142,10 @@ async def pending_service_requests(ctx: Context, *, limit: int, offset: int) -> 
 
 
 async def client_service_requests(ctx: Context, client_id: UUID, *, pending_only: bool) -> list[ServiceRequest]:
-    """One client's requests, newest first (the business's view per client, or the client's own)."""
+    """One client's requests, newest first (the business's view per client, or the client's own).
+    Raises ClientNotFound (404) for a client not of the caller's company, as the client's visits do."""
+    if not ctx.is_client and await ctx.uow.people.person(ctx.company_id, client_id) is None:
+        raise ClientNotFound("No such client in your company.", details={"client_id": str(client_id)})
     return await repos(ctx).service_requests.of_client(ctx.company_id, client_id, pending_only=pending_only)
 
 
