@@ -130,9 +130,9 @@ def _set_env(name: str, variable: str, value: str) -> Callable[[dict[str, Any]],
 BROKEN: dict[str, tuple[Callable[[dict[str, Any]], None], str]] = {
     "a service without its Dockerfile": (
         lambda s: s.__setitem__(
-            "billing", {**s["clients"], "build": {"dockerfile": "services/billing/Dockerfile"}}
+            "nowhere", {**s["clients"], "build": {"dockerfile": "services/nowhere/Dockerfile"}}
         ),
-        "services/billing/Dockerfile, which does not exist",
+        "services/nowhere/Dockerfile, which does not exist",
     ),
     "a build pointing at a missing Dockerfile": (
         lambda s: _build(s, "sendgrid-sandbox", "tools/Dockerfile.missing"),
@@ -205,9 +205,9 @@ def test_the_checker_reports_a_broken_compose_document(case: str) -> None:
 
 
 def test_the_checker_reports_an_installed_service_without_a_block() -> None:
-    billing = ServiceSpec("billing", "billing.bootstrap:create_app", "BILLING_", 8104, alembic_dir=Path("a"))
-    problems = check_compose(load_compose(), root=ROOT, specs=[billing], databases=databases())
-    assert any("installed service 'billing' has no block" in problem for problem in problems), problems
+    nowhere = ServiceSpec("nowhere", "nowhere.bootstrap:create_app", "NOWHERE_", 8198, alembic_dir=Path("a"))
+    problems = check_compose(load_compose(), root=ROOT, specs=[nowhere], databases=databases())
+    assert any("installed service 'nowhere' has no block" in problem for problem in problems), problems
 
 
 def test_the_checker_reports_a_database_service_missing_from_the_init_script() -> None:

@@ -93,3 +93,14 @@ class InvoiceVisitsChanged(EventPayload):
     visit_ids: list[UUID]
     revision: int
     number: str | None = None
+
+
+# ---- the template's example: rename it to your first real event, then run `make schemas` ----
+
+
+@event("billing.example.added", version=1, topic=TOPIC, key="example_id")
+class ExampleAdded(EventPayload):
+    """An example was added to the company's list."""
+
+    example_id: UUID
+    title: str

@@ -1,8 +1,9 @@
-"""The SendGrid and Twilio sandboxes: local stand-ins the official SDKs are pointed at."""
+"""The SendGrid, Twilio and Stripe sandboxes: local stand-ins the official SDKs are pointed at."""
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,16 +21,24 @@ class Sandbox:
     env_var: str
     """The setting through which services reach it."""
     port: int
+    runner: bool = False
+    """True: `module` is run as `python -m module --port N` (it binds 127.0.0.1 itself), not by uvicorn."""
 
     @property
     def url(self) -> str:
         return f"http://{LOCALHOST}:{self.port}"
 
 
-def sandboxes(sendgrid_port: int, twilio_port: int) -> list[Sandbox]:
+DEFAULT_STRIPE_PORT = 8420
+"""localstripe's usual port; a busy one moves to a free loopback port like the other sandboxes."""
+
+
+def sandboxes(sendgrid_port: int, twilio_port: int, stripe_port: int = DEFAULT_STRIPE_PORT) -> list[Sandbox]:
     return [
         Sandbox("sendgrid", "petcare_tools.sandboxes.sendgrid", "SENDGRID_HOST", sendgrid_port),
         Sandbox("twilio", "petcare_tools.sandboxes.twilio", "TWILIO_API_BASE", twilio_port),
+        # localstripe (an aiohttp app with module-global state): one process each, our runner.
+        Sandbox("stripe", "petcare_tools.sandboxes.stripe", "STRIPE_API_BASE", stripe_port, runner=True),
     ]
 
 
@@ -45,7 +54,7 @@ def start_sandboxes(
     env: dict[str, str] = {}
     endpoints: list[Endpoint] = []
     for sandbox in wanted:
-        if not has_factory(sandbox.module):
+        if not (has_runner(sandbox.module) if sandbox.runner else has_factory(sandbox.module)):
             warn(f"{sandbox.module}:create_app is not importable: the {sandbox.name} sandbox is skipped")
             env[sandbox.env_var] = sandbox.url
             endpoints.append(Endpoint(f"{sandbox.name} sandbox", "-", "skipped: not importable"))
@@ -53,8 +62,12 @@ def start_sandboxes(
         port = preferred_port(sandbox.port)
         if port != sandbox.port:
             warn(f"port {sandbox.port} is busy: the {sandbox.name} sandbox uses {port}")
-        sandbox = Sandbox(sandbox.name, sandbox.module, sandbox.env_var, port)
-        manager.start(sandbox.name, uvicorn_argv(f"{sandbox.module}:create_app", port))
+        sandbox = Sandbox(sandbox.name, sandbox.module, sandbox.env_var, port, sandbox.runner)
+        if sandbox.runner:
+            argv = runner_argv(sandbox.module, port)
+        else:
+            argv = uvicorn_argv(f"{sandbox.module}:create_app", port)
+        manager.start(sandbox.name, argv)
         manager.wait_http_ok(f"{sandbox.url}/health", timeout, name=sandbox.name)
         env[sandbox.env_var] = sandbox.url
         endpoints.append(Endpoint(f"{sandbox.name} sandbox", sandbox.url, f"{sandbox.env_var} for services"))
@@ -67,6 +80,19 @@ def has_factory(module: str) -> bool:
         return callable(getattr(importlib.import_module(module), "create_app", None))
     except ImportError:
         return False
+
+
+def has_runner(module: str) -> bool:
+    """True when `module` can be run with `python -m` (its package and `__main__` are importable)."""
+    try:
+        return importlib.util.find_spec(f"{module}.__main__") is not None
+    except ImportError:
+        return False
+
+
+def runner_argv(module: str, port: int) -> list[str]:
+    """Run a sandbox's own runner module, which serves on 127.0.0.1 only."""
+    return [sys.executable, "-m", module, "--port", str(port)]
 
 
 def uvicorn_argv(factory: str, port: int) -> list[str]:

@@ -27,9 +27,9 @@ from petcare_tools.embedded.broker import EmbeddedBroker
 from petcare_tools.embedded.databases import create_fresh_database, drop_database
 from petcare_tools.embedded.postgres import EmbeddedPostgres
 from petcare_tools.testing.processes import ProcessManager
-from petcare_tools.testing.sandboxes import receiver, sendgrid_sandbox, twilio_sandbox
+from petcare_tools.testing.sandboxes import receiver, sendgrid_sandbox, stripe_sandbox, twilio_sandbox
 
-__all__ = ["receiver", "sendgrid_sandbox", "twilio_sandbox"]  # fixtures defined there, enabled here
+__all__ = ["receiver", "sendgrid_sandbox", "stripe_sandbox", "twilio_sandbox"]  # fixtures defined there, enabled here
 
 BOOTSTRAP_ENV = "KAFKA_BOOTSTRAP_SERVERS"
 POSTGRES_ENV = "TEST_POSTGRES_ADMIN_URL"

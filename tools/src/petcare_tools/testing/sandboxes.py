@@ -3,6 +3,8 @@
 Fixtures (enabled with the rest of the plugin in petcare_tools.testing.fixtures):
 - `sendgrid_sandbox`: the SendGrid sandbox's base URL (`http://127.0.0.1:PORT`), session-wide.
 - `twilio_sandbox`: the Twilio sandbox's base URL, session-wide.
+- `stripe_sandbox`: localstripe's base URL (its own process, 127.0.0.1, memory only), session-wide;
+  `run_stripe_sandbox()` starts another one (each instance has its own state).
 - `receiver`: a `WebhookReceiver` served in the background (`receiver.base_url` set), catching the
   webhooks a sandbox posts, so a test can hand them to an in-process service (`WebhookForwarder`).
 
@@ -12,6 +14,10 @@ A service fixture calls `await reset_sandbox(url)` so that each test starts with
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import subprocess
+import sys
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, cast
@@ -19,6 +25,7 @@ from typing import Any, cast
 import httpx
 import pytest
 
+from petcare_tools.embedded.ports import LOCALHOST, free_port
 from petcare_tools.sandboxes.background import serve_in_background
 from petcare_tools.sandboxes.sendgrid import create_app as create_sendgrid_sandbox
 from petcare_tools.sandboxes.twilio import create_app as create_twilio_sandbox
@@ -37,6 +44,51 @@ def twilio_sandbox() -> Iterator[str]:
     """The Twilio sandbox (its settings from the environment), served for the whole session."""
     with _serve(create_twilio_sandbox()) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def stripe_sandbox() -> Iterator[str]:
+    """localstripe, served by its own process for the whole session (point STRIPE_API_BASE at it)."""
+    with run_stripe_sandbox() as url:
+        yield url
+
+
+@contextlib.contextmanager
+def run_stripe_sandbox(timeout: float = 20.0) -> Iterator[str]:
+    """Start `python -m petcare_tools.sandboxes.stripe` on a free loopback port; yield its base URL
+    once /health answers; terminate it (then kill) on exit. Its state lives in that process only."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "petcare_tools.sandboxes.stripe", "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    url = f"http://{LOCALHOST}:{port}"
+    try:
+        _wait_healthy(process, f"{url}/health", timeout)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        if process.stderr is not None:
+            process.stderr.close()
+
+
+def _wait_healthy(process: subprocess.Popen[bytes], url: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        if process.poll() is not None:
+            error = process.stderr.read().decode(errors="replace") if process.stderr else ""
+            raise RuntimeError(f"the stripe sandbox exited ({process.returncode}): {error[-2000:]}")
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(url, timeout=1.0).status_code == 200:
+                return
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the stripe sandbox did not answer {url} within {timeout} s")
+        time.sleep(0.05)
 
 
 @pytest.fixture(scope="session")

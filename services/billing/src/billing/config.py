@@ -1,0 +1,28 @@
+"""billing's settings: what `ServiceSettings` has (broker, database, relay, consumers, logs), read
+from BILLING_* variables (shared ones like KAFKA_BOOTSTRAP_SERVERS unprefixed), plus its own."""
+
+from petcare_kit.settings import ServiceSettings, shared
+from pydantic import Field, model_validator
+from pydantic_settings import SettingsConfigDict
+
+DEV_STRIPE_API_KEY = "sk_test_petcare_dev"
+"""Any `sk_test_` key is accepted by localstripe; refused in production (real Stripe keys there)."""
+
+
+class BillingSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="BILLING_", extra="ignore", populate_by_name=True)
+
+    service_name: str = "billing"
+    database_url: str = "postgresql+asyncpg://billing:billing@127.0.0.1:15432/billing"
+    unknown_person_wait_seconds: float = 3600.0
+    """How long an event naming a person not known yet waits for them before it is dead-lettered."""
+    stripe_api_key: str = Field(DEV_STRIPE_API_KEY, validation_alias=shared("STRIPE_API_KEY"))
+    """The platform account's secret key (one Stripe account per deployment)."""
+    stripe_api_base: str | None = Field(None, validation_alias=shared("STRIPE_API_BASE"))
+    """Unset: the real Stripe. The dev launcher and tests point it at the localstripe sandbox."""
+
+    @model_validator(mode="after")
+    def _refuse_dev_stripe_key_in_production(self) -> "BillingSettings":
+        if self.environment == "production" and self.stripe_api_key == DEV_STRIPE_API_KEY:
+            raise ValueError("STRIPE_API_KEY must be set to the real platform key in production")
+        return self
