@@ -66,3 +66,17 @@ def test_two_instances_share_no_state_and_each_binds_loopback_only(sandbox: str)
         owner = psutil.Process(listening[0].pid)
     assert not owner.is_running() or owner.status() == psutil.STATUS_ZOMBIE
     assert client_for(sandbox).v1.customers.retrieve(customer.id).id == customer.id
+
+
+def test_a_card_that_needs_authentication_leaves_the_intent_requiring_action(sandbox: str) -> None:
+    stripe_api = client_for(sandbox)
+    customer = stripe_api.v1.customers.create(params={"metadata": {"company_id": "co-1"}})
+    card = stripe_api.v1.payment_methods.create(params={
+        "type": "card", "card": {"number": "4000002500003155", "exp_month": 12, "exp_year": 2030, "cvc": "123"},
+    })
+    stripe_api.v1.payment_methods.attach(card.id, params={"customer": customer.id})
+    intent = stripe_api.v1.payment_intents.create(params={
+        "amount": 700, "currency": "usd", "customer": customer.id, "payment_method": card.id,
+        "confirm": True, "off_session": True,
+    })
+    assert intent.status == "requires_action"

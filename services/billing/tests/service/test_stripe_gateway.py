@@ -32,3 +32,15 @@ async def test_r_pay_2_a_declined_card_is_an_outcome_with_the_reason(gateway: St
                                    amount_cents=500, currency="usd", attempt_id="attempt-2", metadata={})
     assert outcome.status == "declined"
     assert outcome.decline_code == "card_declined" and "declined" in (outcome.message or "")
+
+
+async def test_a_card_that_needs_authentication_is_not_a_success(gateway: StripeGateway) -> None:
+    customer = await gateway.create_customer(company_id="co-1", client_id="cl-3", email=None, name=None,
+                                             idempotency_key="customer-cl-3")
+    method = await gateway.client.v1.payment_methods.create_async(params={
+        "type": "card", "card": {"number": "4000002500003155", "exp_month": 12, "exp_year": 2030, "cvc": "123"},
+    })
+    card = await gateway.attach_card(customer_id=customer, payment_method_id=method.id)
+    outcome = await gateway.charge(customer_id=customer, payment_method_id=card.payment_method_id,
+                                   amount_cents=700, currency="usd", attempt_id="attempt-3", metadata={})
+    assert outcome.status == "requires_action"
