@@ -200,3 +200,30 @@ class ServiceRequestAnsweredV2(EventPayload):
     decision: Literal["approved", "rejected", "partly_approved"]
     visits: list[AnsweredVisit]
     message: str | None = None
+
+
+# ---- a scheduler's edit of a visit's pets, service or duration --------------------------------
+
+@event("scheduling.visit.updated", version=1, topic=TOPIC, key="visit_id")
+class VisitUpdated(EventPayload):
+    """R-SCHED-3: a scheduler gave a scheduled visit other pets, another service or another
+    duration (PATCH of the visit). Published only when one of those actually changed, for the
+    services that keep a copy (billing turns visits into invoice lines with the service's price and
+    taxable flag). The fields that changed carry their new value; one left None did not change.
+    `visit` is the summary after the edit.
+
+    Never a notice to the client (R-NEVER-2, like the other scheduler edits). The staff-only note is
+    deliberately NOT part of it, and must never be added: it must never leave scheduling in a form
+    a client could reach (events are read by notifications and billing, which talk to clients); a
+    note-only edit publishes nothing."""
+
+    visit_id: UUID
+    client_id: UUID
+    service_id: UUID | None = None
+    """The new service, when it changed (with `service_name`)."""
+    service_name: str | None = None
+    pet_ids: list[UUID] | None = None
+    """The new pets in order, when they changed."""
+    duration_minutes: int | None = None
+    """The new length in minutes, when it changed."""
+    visit: VisitSummary

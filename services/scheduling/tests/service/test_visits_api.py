@@ -121,7 +121,7 @@ async def test_dst_a_0230_visit_on_spring_forward_day_is_at_0330_and_0130_on_fal
 
 
 async def test_r_sched_10_scheduler_edits_publish_only_events_that_never_notify_the_client(service: Service) -> None:
-    """R-NEVER-2: create, move, reassign, cancel and delete publish the scheduler-edit events only."""
+    """R-NEVER-2: create, move, reassign, change, cancel and delete publish the scheduler-edit events only."""
     world = await make_world(service)
     walk, block = await catalogue(service, world)
     visit = (await service.call(world.admin, "POST", "/visits", json=booking(world, walk))).json()
@@ -141,7 +141,7 @@ async def test_r_sched_10_scheduler_edits_publish_only_events_that_never_notify_
     types = [row.kind for row in await service.sql("SELECT convert_from(value, 'UTF8')::jsonb->>'type' AS kind "
                                                  "FROM outbox ORDER BY seq")]
     assert types == ["scheduling.visit.scheduled", "scheduling.visit.scheduled", "scheduling.visit.moved",
-                     "scheduling.visit.reassigned", "scheduling.visit.cancelled_by_staff",
+                     "scheduling.visit.reassigned", "scheduling.visit.updated", "scheduling.visit.cancelled_by_staff",
                      "scheduling.visit.deleted", "scheduling.visit.cancelled_by_staff"]
     moved = (await service.published("scheduling.visit.moved"))[0]["visit"]
     assert (moved["time_block"], moved["starts_at"]) == ("Morning", None)

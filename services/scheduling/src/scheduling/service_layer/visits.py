@@ -14,6 +14,7 @@ from petcare_contracts.events.scheduling import (
     VisitMoved,
     VisitReassigned,
     VisitScheduled,
+    VisitUpdated,
 )
 
 from scheduling.domain.catalogue import ScheduleBlock, Service
@@ -142,8 +143,10 @@ async def reassign_visit(ctx: Context, visit_id: UUID, command: ReassignVisit) -
 
 async def update_visit(ctx: Context, visit_id: UUID, command: UpdateVisit) -> Visit:
     """R-SCHED-3: other pets (the client's own, active), another active service, another duration
-    (scheduled visits only), or the staff-only note (any time). Nothing is published: these are no
-    move, reassignment or cancellation. Raises VisitNotFound, VisitStatusConflict, PetsNotAllowed,
+    (scheduled visits only), or the staff-only note (any time). When pets, service or duration
+    actually changed, publishes `scheduling.visit.updated` with their new values (for billing; never
+    a notice to the client, R-NEVER-2); the staff note is never in it, and a note-only edit (or one
+    that changes nothing) publishes nothing. Raises VisitNotFound, VisitStatusConflict, PetsNotAllowed,
     ServiceNotFound, ServiceDisabled, BlockNotAllowed, StaffConflict (a longer visit)."""
     visit = await ctx.uow.visits.get(ctx.company_id, visit_id)
     changes = command.changes()
@@ -163,8 +166,29 @@ async def update_visit(ctx: Context, visit_id: UUID, command: UpdateVisit) -> Vi
         changed = changed.changed(ends_at=where.ends_at)
         await _check_conflicts(ctx, changed, override=override)
     await ctx.uow.visits.save(changed)
+    event = await _updated_event(ctx, visit, changed)
+    if event is not None:
+        await ctx.publish(event)
     await ctx.commit()
     return changed
+
+
+async def _updated_event(ctx: Context, before: Visit, after: Visit) -> VisitUpdated | None:
+    """`scheduling.visit.updated` naming what changed among pets, service and duration, or None
+    when none of them did. Never the staff note: it must not leave scheduling (R-NEVER-2 spirit)."""
+    pets_changed = after.pet_ids != before.pet_ids
+    service_changed = after.service_id != before.service_id
+    duration_changed = after.duration_minutes != before.duration_minutes
+    if not (pets_changed or service_changed or duration_changed):
+        return None
+    summary = await summarise(ctx, after, await company_zone(ctx))
+    return VisitUpdated(
+        visit_id=after.id, client_id=after.client_id,
+        service_id=after.service_id if service_changed else None,
+        service_name=summary.service_name if service_changed else None,
+        pet_ids=list(after.pet_ids) if pets_changed else None,
+        duration_minutes=after.duration_minutes if duration_changed else None,
+        visit=summary)
 
 
 async def cancel_visit(ctx: Context, visit_id: UUID) -> Visit:
