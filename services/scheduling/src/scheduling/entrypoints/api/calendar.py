@@ -1,7 +1,8 @@
 """Calendar feeds over HTTP (R-SCHED-12). A person (or a manager for them) asks for the address of
 their feed, or a new one (the old stops working); a calendar app then reads the .ics at that
 address with no bearer token: the routes are public at the gateway and the address's token is the
-proof (domain/calendar.py). Thin: each route calls the use case and returns a view or the text."""
+proof (domain/calendar.py). Thin: each route calls the use case and returns a view or the text.
+HEAD on a feed (some calendar apps probe with it first) answers like GET without the body."""
 
 from __future__ import annotations
 
@@ -103,3 +104,22 @@ async def client_feed(client_id: UUID, ctx: PublicContextDep, token: Token = "")
     """R-SCHED-12: the client's visits (never a staff-only note) and their templates' upcoming
     visits. 404 `calendar_feed_not_found` for a wrong or revoked token."""
     return await _ics(ctx, "client", client_id, token)
+
+
+def _head(full: Response) -> Response:
+    """The GET answer's status and headers (Content-Length of the full feed included), no body."""
+    return Response(status_code=full.status_code, headers=dict(full.headers))
+
+
+# HEAD is kept out of the OpenAPI on purpose: the gateway answers a HEAD with the GET operation's
+# roles (public here), and a second operation per path would duplicate the GET's operation id.
+@router.head("/calendar/staff/{staff_id}.ics", include_in_schema=False)
+async def staff_feed_head(staff_id: UUID, ctx: PublicContextDep, token: Token = "") -> Response:
+    """HEAD of the staff feed: 200 with the GET's headers, or 404 `calendar_feed_not_found`."""
+    return _head(await _ics(ctx, "staff", staff_id, token))
+
+
+@router.head("/calendar/clients/{client_id}.ics", include_in_schema=False)
+async def client_feed_head(client_id: UUID, ctx: PublicContextDep, token: Token = "") -> Response:
+    """HEAD of the client feed: 200 with the GET's headers, or 404 `calendar_feed_not_found`."""
+    return _head(await _ics(ctx, "client", client_id, token))
