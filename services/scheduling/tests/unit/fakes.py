@@ -3,6 +3,7 @@ with no database, exactly as they run on SQL."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -92,6 +93,10 @@ class FakeVisits:
     async def add(self, visit: Visit) -> None:
         self.rows[visit.id] = visit
 
+    async def add_many(self, visits: Sequence[Visit]) -> None:
+        for visit in visits:
+            await self.add(visit)
+
     async def save(self, visit: Visit) -> None:
         self.rows[visit.id] = visit
 
@@ -154,6 +159,10 @@ class FakeUnitOfWork:
                                 correlation_id="unit-test")
         self.published.append(envelope)
         return envelope
+
+    async def publish_many(self, payloads: Sequence[EventPayload], *, company_id: UUID | None,
+                           actor: Actor = SYSTEM) -> list[Envelope]:
+        return [await self.publish(payload, company_id=company_id, actor=actor) for payload in payloads]
 
     async def commit(self) -> None:
         self.commits += 1

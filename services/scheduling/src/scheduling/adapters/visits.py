@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -37,6 +38,13 @@ class SqlVisits:
 
     async def add(self, visit: Visit) -> None:
         await self.session.execute(insert(visits).values(id=visit.id, company_id=visit.company_id, **_values(visit)))
+
+    async def add_many(self, new: Sequence[Visit]) -> None:
+        """Insert `new` in one statement (executemany, sent as multi-row inserts): a template's
+        period is many visits."""
+        if new:
+            await self.session.execute(insert(visits), [
+                {"id": visit.id, "company_id": visit.company_id, **_values(visit)} for visit in new])
 
     async def save(self, visit: Visit) -> None:
         await self.session.execute(update(visits).where(

@@ -4,6 +4,7 @@ commit; every read is scoped to one company (another company's id is simply not 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 from uuid import UUID
@@ -60,6 +61,9 @@ class Pets(Protocol):
 
 class Visits(Protocol):
     async def add(self, visit: Visit) -> None: ...
+
+    async def add_many(self, visits: Sequence[Visit]) -> None:
+        """Insert several new visits at once (as `add` one by one)."""
 
     async def save(self, visit: Visit) -> None: ...
 

@@ -14,17 +14,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from uuid import UUID, uuid4
+from zoneinfo import ZoneInfo
 
-from petcare_contracts.events.scheduling import VisitScheduled
+from petcare_contracts.events.scheduling import VisitScheduled, VisitSummary
 
 from scheduling.domain import local_time
 from scheduling.domain.billing_periods import BillingFrequency, Period
+from scheduling.domain.catalogue import ScheduleBlock
 from scheduling.domain.conflicts import check_no_conflicts
 from scheduling.domain.recurrence import Recurrence, build_rule
 from scheduling.domain.templates import PeriodAlreadyApproved, ProjectedPeriod, Template
 from scheduling.domain.visits import Visit, place
 from scheduling.service_layer.context import Context
-from scheduling.service_layer.summaries import company_zone, summarise
+from scheduling.service_layer.summaries import company_zone
 from scheduling.service_layer.templates_commands import ApprovePeriod, CreateTemplate, EndTemplate
 from scheduling.service_layer.templates_ports import ApprovedBy, repos
 from scheduling.service_layer.visits import check_client, check_client_pets, check_staff
@@ -158,7 +160,9 @@ async def end_client_templates(ctx: Context, client_id: UUID, last_date: date | 
 async def _approve(ctx: Context, template: Template, period: Period, today: date, *, by: ApprovedBy,
                    override_conflicts: bool) -> list[Visit] | None:
     """Record the period's approval, then create its visits; None (and nothing created) when the
-    period was approved already."""
+    period was approved already. The period's visits and their events are written in one insert
+    each, and what the events name (service, block, pets, staff) is read once: every visit of a
+    template has the same."""
     tz = local_time.zone(template.time_zone)
     occurrences = template.occurrences(period, not_before=today)
     recorded = await repos(ctx).templates.record_approval(
@@ -170,18 +174,47 @@ async def _approve(ctx: Context, template: Template, period: Period, today: date
     created = []
     for occurrence in occurrences:
         where = place(occurrence.date(), start_time, block, template.duration_minutes, tz)
-        visit = Visit(uuid4(), ctx.company_id, template.client_id, template.pet_ids, template.service_id,
-                      where.visit_date, where.start_time, where.block_id, template.duration_minutes,
-                      where.starts_at, where.ends_at, staff_id=template.staff_id, template_id=template.id)
-        if visit.staff_id is not None:
-            around = await ctx.uow.visits.of_staff_between(ctx.company_id, visit.staff_id, visit.starts_at,
-                                                           visit.ends_at)
-            check_no_conflicts(visit, around, override=override_conflicts)
-        await ctx.uow.visits.add(visit)
-        await ctx.publish(VisitScheduled(visit_id=visit.id, client_id=visit.client_id,
-                                         visit=await summarise(ctx, visit, tz)), company_id=ctx.company_id)
-        created.append(visit)
+        created.append(Visit(uuid4(), ctx.company_id, template.client_id, template.pet_ids, template.service_id,
+                             where.visit_date, where.start_time, where.block_id, template.duration_minutes,
+                             where.starts_at, where.ends_at, staff_id=template.staff_id, template_id=template.id))
+    if not created:
+        return created
+    if not override_conflicts:
+        await _check_conflicts(ctx, created)
+    await ctx.uow.visits.add_many(created)
+    summaries = await _summaries(ctx, template, block, created, tz)
+    await repos(ctx).publish_many(
+        [VisitScheduled(visit_id=visit.id, client_id=visit.client_id, visit=summary)
+         for visit, summary in zip(created, summaries, strict=True)],
+        company_id=ctx.company_id, actor=ctx.identity.actor())
     return created
+
+
+async def _check_conflicts(ctx: Context, new: list[Visit]) -> None:
+    """R-SCHED-4 for each new visit against the staff member's calendar and the new visits before
+    it (as if added one by one), with one query over the whole period. Raises StaffConflict (409).
+    Not called when conflicts are overridden: the check would accept everything."""
+    staff_id = new[0].staff_id
+    if staff_id is None:
+        return
+    around = await ctx.uow.visits.of_staff_between(ctx.company_id, staff_id, min(v.starts_at for v in new),
+                                                   max(v.ends_at for v in new))
+    for index, visit in enumerate(new):
+        check_no_conflicts(visit, [*around, *new[:index]], override=False)
+
+
+async def _summaries(ctx: Context, template: Template, block: ScheduleBlock | None, new: list[Visit],
+                     tz: ZoneInfo) -> list[VisitSummary]:
+    """`summaries.summarise` for each of a template's new visits, reading the names once."""
+    service = await ctx.uow.services.get(ctx.company_id, template.service_id)
+    pets = {pet.id: pet.name for pet in await ctx.uow.pets.many(ctx.company_id, list(template.pet_ids))}
+    staff = await ctx.uow.people.person(ctx.company_id, template.staff_id) if template.staff_id else None
+    return [VisitSummary(
+        visit_id=visit.id, service_name=service.name, visit_date=visit.visit_date,
+        starts_at=None if visit.block_id else local_time.local(visit.starts_at, tz),
+        time_block=block.title if block and visit.block_id else None,
+        pet_names=[pets[pet_id] for pet_id in visit.pet_ids if pet_id in pets],
+        staff_name=staff.name if staff else None) for visit in new]
 
 
 async def _save_next(ctx: Context, template: Template, today: date) -> None:

@@ -4,9 +4,12 @@ is scoped to one company."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Literal, Protocol, cast
 from uuid import UUID
+
+from petcare_contracts import Actor, Envelope, EventPayload
 
 from scheduling.domain.templates import Template
 from scheduling.service_layer.context import Context
@@ -45,6 +48,10 @@ class Templates(Protocol):
 class TemplatesUnitOfWork(UnitOfWork, Protocol):
     @property
     def templates(self) -> Templates: ...
+
+    async def publish_many(self, payloads: Sequence[EventPayload], *, company_id: UUID | None,
+                           actor: Actor = ...) -> list[Envelope]:
+        """`publish` for each payload, in order, as one outbox write."""
 
 
 def repos(ctx: Context) -> TemplatesUnitOfWork:
