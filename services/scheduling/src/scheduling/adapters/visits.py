@@ -40,8 +40,8 @@ class SqlVisits:
         await self.session.execute(insert(visits).values(id=visit.id, company_id=visit.company_id, **_values(visit)))
 
     async def add_many(self, new: Sequence[Visit]) -> None:
-        """Insert `new` in one statement (executemany, sent as multi-row inserts): a template's
-        period is many visits."""
+        """Insert `new` in one call (a template's period is many visits): one statement run as
+        executemany, compiled once and with no bind-parameter limit, like the kit's outbox insert."""
         if new:
             await self.session.execute(insert(visits), [
                 {"id": visit.id, "company_id": visit.company_id, **_values(visit)} for visit in new])
