@@ -9,7 +9,8 @@ URL. What a feed holds is decided here:
   (a subscribed app drops an event that leaves the feed);
 - a template (repeat schedule) appears as its expanded visits: the real visits of its approved
   periods (they are ordinary visits) plus, marked tentative, the visits its upcoming periods not
-  approved yet would create (the 12-month projection of R-SCHED-5). Someone who subscribes to a
+  approved yet would create (the 12-month projection of R-SCHED-5, whole periods, so the last one
+  may end past WINDOW_FUTURE_DAYS: the feed shows what the template's page shows). Someone who subscribes to a
   weekly walk expects to see the coming weeks; "tentative" says they are not booked yet, and once a
   period is approved its projected events give way to the real visits (other UIDs);
 - the staff-only note (R-SCHED-3) is in a staff feed only, never in a client's.

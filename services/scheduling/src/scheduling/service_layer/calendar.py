@@ -88,9 +88,10 @@ async def _visits(ctx: Context, kind: FeedKind, person_id: UUID) -> list[Visit]:
 
 async def _projected(ctx: Context, kind: FeedKind, person_id: UUID, tz: ZoneInfo, names: _Names) -> list[FeedEntry]:
     """The visits the person's templates would create in their periods not approved yet (R-SCHED-5
-    projection), as tentative entries; approved periods are already real visits."""
+    projection), as tentative entries; approved periods are already real visits. Not cut at the feed's
+    window: the projection's last period may run past 12 months, and the feed shows the same visits
+    as the template's page (a subscriber comparing the two must not miss the last ones)."""
     today = ctx.now().astimezone(tz).date()
-    _, ends = window(ctx.now())
     client_id, staff_id = (person_id, None) if kind == "client" else (None, person_id)
     feeds = repos(ctx)
     out = []
@@ -104,9 +105,7 @@ async def _projected(ctx: Context, kind: FeedKind, person_id: UUID, tz: ZoneInfo
             if period.approved:
                 continue
             for occurrence in period.occurrences:
-                entry = await names.projected_entry(template, occurrence.date(), tz)
-                if entry.starts_at < ends:
-                    out.append(entry)
+                out.append(await names.projected_entry(template, occurrence.date(), tz))
     return out
 
 
