@@ -10,6 +10,8 @@ from datetime import date
 from typing import Literal
 from uuid import UUID
 
+from pydantic import BaseModel
+
 from petcare_contracts.registry import EventPayload, event
 
 TOPIC = "billing.events"
@@ -95,12 +97,80 @@ class InvoiceVisitsChanged(EventPayload):
     number: str | None = None
 
 
-# ---- the template's example: rename it to your first real event, then run `make schemas` ----
+@event("billing.invoice.updated", version=2, topic=TOPIC, key="invoice_id")
+class InvoiceUpdatedV2(EventPayload):
+    """An invoice's whole state, published on its creation and on every change (lines, discount,
+    tax, status, payment, refund, void). Whole state, not the difference, so a replayed or skipped
+    event leaves a reader right; `revision` grows with each change and a reader keeps the highest it
+    has seen. The Client Hub (facility) keeps it as its read model of invoices. Notifies nobody
+    (R-NEVER-1). Money in integer cents."""
+
+    invoice_id: UUID
+    client_id: UUID
+    number: str
+    status: Literal["draft", "sent", "partially_paid", "paid", "past_due", "void"]
+    total_cents: int
+    paid_cents: int
+    balance_cents: int
+    due_date: date | None = None
+    revision: int
+    visit_ids: list[UUID] = []
+    facility_event_ids: list[UUID] = []
+    currency: str = "USD"
 
 
-@event("billing.example.added", version=1, topic=TOPIC, key="example_id")
-class ExampleAdded(EventPayload):
-    """An example was added to the company's list."""
+@event("billing.payment.succeeded", version=2, topic=TOPIC, key="payment_id")
+class PaymentSucceededV2(EventPayload):
+    """A card payment went through, applied against one or more invoices (R-PAY-1, R-PAY-2): one
+    confirmation per payment, R-EMAIL-3 when the client paid themself (`initiated_by="client"`),
+    R-EMAIL-4 when an admin or office manager charged the client's saved card ("business").
+    `amount_cents` is what the card was charged, `tip_cents` included."""
 
-    example_id: UUID
-    title: str
+    payment_id: UUID
+    client_id: UUID
+    invoice_ids: list[UUID]
+    amount_cents: int
+    tip_cents: int = 0
+    initiated_by: Literal["client", "business"]
+    card_brand: str | None = None
+    card_last4: str | None = None
+    currency: str = "USD"
+
+
+@event("billing.payment.refunded", version=1, topic=TOPIC, key="payment_id")
+class PaymentRefunded(EventPayload):
+    """A payment was refunded in full or in part (R-PAY-3); what was paid on its invoices went down.
+    Notifies nobody."""
+
+    payment_id: UUID
+    refund_id: UUID
+    client_id: UUID
+    amount_cents: int
+    invoice_ids: list[UUID]
+    currency: str = "USD"
+
+
+class PackageServiceCount(BaseModel):
+    """One service a client's package covers: how many it covers and how many are used."""
+
+    service_id: UUID
+    covered: int
+    used: int
+
+
+@event("billing.package.changed", version=1, topic=TOPIC, key="client_package_id")
+class ClientPackageChanged(EventPayload):
+    """A package added to a client, or its use changed (redeemed, returned, ended): its whole state,
+    for the Client Hub's packages (R-PKG-1, R-FAC-6). `revision` grows with each change."""
+
+    client_package_id: UUID
+    client_id: UUID
+    package_id: UUID
+    name: str
+    ends_on: date | None = None
+    services: list[PackageServiceCount]
+    used: int
+    remaining: int
+    percent_used: str
+    """Decimal text with two places, e.g. "37.50"."""
+    revision: int

@@ -227,3 +227,22 @@ class VisitUpdated(EventPayload):
     duration_minutes: int | None = None
     """The new length in minutes, when it changed."""
     visit: VisitSummary
+
+
+@event("scheduling.visit.scheduled", version=2, topic=TOPIC, key="visit_id")
+class VisitScheduledV2(EventPayload):
+    """v1 plus what billing needs to put the visit on an invoice (R-INV-1, R-INV-2): the service, its
+    price in integer cents at scheduling time (billing applies a per-client rate where it has one),
+    whether it is taxable, and the invoice the scheduler chose. `invoice_id`: the client's open
+    invoice the scheduler picked, or a new id scheduling chose for a new invoice (billing creates it
+    on first sight; a template's period and a request's approved visits share one); None: "do not
+    invoice". Published for every way a visit is scheduled (by hand, an approved request, an
+    approved template period). Notifies nobody (R-NEVER-2)."""
+
+    visit_id: UUID
+    client_id: UUID
+    visit: VisitSummary
+    service_id: UUID
+    price_cents: int
+    taxable: bool
+    invoice_id: UUID | None = None

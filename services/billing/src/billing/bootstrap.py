@@ -14,18 +14,22 @@ from petcare_kit.runtime import ServiceRuntime
 from petcare_kit.waiting import WaitingRoom
 
 from billing.config import BillingSettings
-from billing.entrypoints import consumers
-from billing.entrypoints.api import examples
+from billing.entrypoints import consumers, payments_jobs, scheduling_consumers, texting_charges_jobs, texting_consumers
+from billing.entrypoints.api import invoices, packages, payments, plans, texting_charges
 
 GROUP = "billing"
 """The consumer group (and dead-letter topic `billing.dlq`); replicas share it."""
 PUBLISHES = ["billing.events"]
-CONSUMES = ["clients.events"]
+CONSUMES = ["clients.events", "scheduling.events", "texting.events"]
 HANDLES: list[type[EventPayload]] = [
-    *DIRECTORY_EVENTS,  # people and companies (petcare_kit.client_directory)
+    *DIRECTORY_EVENTS,  # people and companies (petcare_kit.client_directory); plans start their trial
+    *scheduling_consumers.EVENTS,  # visits → invoice lines, cancellation fees, package redemptions
+    *texting_consumers.EVENTS,  # numbers and usage → texting charges
 ]
 """Every event type billing acts on; any other type on the topics it reads is ignored."""
-DESCRIPTION = """Billing: say in a sentence or two what this service owns and publishes."""
+DESCRIPTION = """Billing: everything with a price. Company plans and trials, invoices built from
+scheduled visits and custom lines, card payments and refunds through Stripe, packages, and the monthly
+texting charges. Publishes `billing.events`; never emails an invoice by itself (R-NEVER-1)."""
 
 
 def build_router(settings: BillingSettings) -> EventRouter:
@@ -33,6 +37,8 @@ def build_router(settings: BillingSettings) -> EventRouter:
     room = WaitingRoom(GROUP, timedelta(seconds=settings.unknown_person_wait_seconds))
     router = EventRouter(handles=HANDLES, waiting=room)
     consumers.register(router)
+    scheduling_consumers.register(router)
+    texting_consumers.register(router)
     return router
 
 
@@ -43,4 +49,8 @@ def create_app(settings: BillingSettings | None = None) -> FastAPI:
     if settings.run_consumers and router.waiting is not None:
         expiry = router.waiting.expiry_job(runtime.sessions)
         runtime.add_background_task(expiry.name, expiry.run_forever)
-    return create_service_app(runtime, title="Billing", description=DESCRIPTION, routers=[examples.router])
+    payments_jobs.start(runtime)
+    texting_charges_jobs.start(runtime)
+    return create_service_app(runtime, title="Billing", description=DESCRIPTION,
+                              routers=[plans.router, invoices.router, payments.router, packages.router,
+                                       texting_charges.router])

@@ -1,43 +1,29 @@
-"""In-memory stand-ins for billing's repositories and unit of work: the use cases run on them
-with no database, exactly as they run on SQL."""
+"""In-memory stand-ins for billing's unit of work: the use cases run on it with no database, exactly as
+they run on SQL. Each area's repository is in its own tests/unit/fakes_<area>.py."""
 
 from __future__ import annotations
 
 from typing import Any
 from uuid import UUID
 
-from billing.domain.errors import ExampleNotFound
-from billing.domain.examples import Example
 from petcare_contracts import SYSTEM, Actor, Envelope, EventPayload, new_envelope
 
-
-class FakeExamples:
-    def __init__(self) -> None:
-        self.rows: dict[UUID, Example] = {}
-
-    async def add(self, example: Example) -> None:
-        self.rows[example.id] = example
-
-    async def get(self, company_id: UUID, example_id: UUID) -> Example:
-        example = self.rows.get(example_id)
-        if example is None or example.company_id != company_id:
-            raise ExampleNotFound("No such example in your company.")
-        return example
-
-    async def with_title_key(self, company_id: UUID, key: str) -> Example | None:
-        return next((e for e in self.rows.values() if e.company_id == company_id and e.title_key == key), None)
-
-    async def page(self, company_id: UUID, *, limit: int, offset: int) -> list[Example]:
-        mine = sorted((e for e in self.rows.values() if e.company_id == company_id),
-                      key=lambda e: (e.title_key, e.id))
-        return mine[offset:offset + limit]
+from .fakes_invoices import FakeInvoices
+from .fakes_packages import FakePackages
+from .fakes_payments import FakePayments
+from .fakes_plans import FakePlans
+from .fakes_texting_charges import FakeTextingCharges
 
 
 class FakeUnitOfWork:
     """Events are kept in `published` as they would be queued; `commits` counts commits."""
 
     def __init__(self) -> None:
-        self.examples = FakeExamples()
+        self.invoices = FakeInvoices()
+        self.payments = FakePayments()
+        self.plans = FakePlans()
+        self.texting_charges = FakeTextingCharges()
+        self.packages = FakePackages()
         self.published: list[Envelope] = []
         self.commits = 0
 

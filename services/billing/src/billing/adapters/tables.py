@@ -1,18 +1,9 @@
-"""billing's own tables (SQLAlchemy Core). Every row carries its `company_id`: every query is
-scoped to one company. The kit's tables (outbox, inbox, idempotency_keys, waiting_events, the
-clients directory) are not here: the first migration creates them with the kit's functions."""
+"""billing's table metadata (SQLAlchemy Core). Each area keeps its tables in its own module on this
+`metadata` (`invoices_tables.py`, `payments_tables.py`, `plans_tables.py`, `texting_tables.py`,
+`packages_tables.py`); its migration (alembic/versions) creates frozen copies of them. Every row
+carries its `company_id`: every query is scoped to one company. The kit's tables (outbox, inbox,
+idempotency_keys, waiting_events, the clients directory) are created by the first migration."""
 
-from sqlalchemy import Column, DateTime, Index, MetaData, Table, Text, Uuid, func
+from sqlalchemy import MetaData
 
 metadata = MetaData()
-
-examples = Table(
-    "examples",
-    metadata,
-    Column("id", Uuid, primary_key=True),
-    Column("company_id", Uuid, nullable=False),
-    Column("title", Text, nullable=False),
-    Column("title_key", Text, nullable=False, comment="domain.examples.title_key(title)"),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    Index("examples_by_company_title", "company_id", "title_key"),
-)

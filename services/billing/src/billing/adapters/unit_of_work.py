@@ -1,5 +1,5 @@
-"""billing's unit of work over SQL: the kit's transaction (outbox events, one commit) with the
-repositories bound to its session. Entrypoints build one per request, consumed batch or job run."""
+"""billing's unit of work over SQL: the kit's transaction (outbox events, one commit) with one
+repository per area bound to its session. Entrypoints build one per request, consumed batch or job run."""
 
 from __future__ import annotations
 
@@ -8,7 +8,11 @@ from uuid import UUID
 from petcare_contracts import SYSTEM, Actor, Envelope, EventPayload
 from petcare_kit.unit_of_work import UnitOfWork as KitUnitOfWork
 
-from billing.adapters.examples import SqlExamples
+from billing.adapters.invoices import SqlInvoices
+from billing.adapters.packages import SqlPackages
+from billing.adapters.payments import SqlPayments
+from billing.adapters.plans import SqlPlans
+from billing.adapters.texting_charges import SqlTextingCharges
 
 
 class SqlUnitOfWork:
@@ -16,11 +20,31 @@ class SqlUnitOfWork:
 
     def __init__(self, uow: KitUnitOfWork) -> None:
         self.kit = uow
-        self._examples = SqlExamples(uow.session)
+        self._invoices = SqlInvoices(uow.session)
+        self._payments = SqlPayments(uow.session)
+        self._plans = SqlPlans(uow.session)
+        self._texting_charges = SqlTextingCharges(uow.session)
+        self._packages = SqlPackages(uow.session)
 
     @property
-    def examples(self) -> SqlExamples:
-        return self._examples
+    def invoices(self) -> SqlInvoices:
+        return self._invoices
+
+    @property
+    def payments(self) -> SqlPayments:
+        return self._payments
+
+    @property
+    def plans(self) -> SqlPlans:
+        return self._plans
+
+    @property
+    def texting_charges(self) -> SqlTextingCharges:
+        return self._texting_charges
+
+    @property
+    def packages(self) -> SqlPackages:
+        return self._packages
 
     async def publish(self, payload: EventPayload, *, company_id: UUID | None, actor: Actor = SYSTEM,
                       causation_id: UUID | None = None) -> Envelope:

@@ -1,6 +1,6 @@
-"""What the use cases need from the outside, as protocols: the repositories (SQL in `adapters/`, in
-memory in tests/unit/fakes.py) and the unit of work. Repositories return domain objects and never
-commit; every read is scoped to one company."""
+"""What the use cases need from the outside, as protocols: one repository per area (each declared in
+its `<area>_ports.py`; SQL in `adapters/<area>.py`, in memory in tests/unit/fakes_<area>.py) and the
+unit of work. Repositories return domain objects and never commit; every read is scoped to one company."""
 
 from __future__ import annotations
 
@@ -9,27 +9,30 @@ from uuid import UUID
 
 from petcare_contracts import Actor, Envelope, EventPayload
 
-from billing.domain.examples import Example
-
-
-class Examples(Protocol):
-    async def add(self, example: Example) -> None: ...
-
-    async def get(self, company_id: UUID, example_id: UUID) -> Example:
-        """Raises ExampleNotFound (also for another company's example)."""
-
-    async def with_title_key(self, company_id: UUID, key: str) -> Example | None:
-        """The company's example whose `title_key` is `key`, if any."""
-
-    async def page(self, company_id: UUID, *, limit: int, offset: int) -> list[Example]:
-        """By title, then id (a stable order, so pages neither repeat nor skip)."""
+from billing.service_layer.invoices_ports import Invoices
+from billing.service_layer.packages_ports import Packages
+from billing.service_layer.payments_ports import Payments
+from billing.service_layer.plans_ports import Plans
+from billing.service_layer.texting_charges_ports import TextingCharges
 
 
 class UnitOfWork(Protocol):
-    """One transaction: the repositories above, events queued in it (outbox), one commit."""
+    """One transaction: the repositories below, events queued in it (outbox), one commit."""
 
     @property
-    def examples(self) -> Examples: ...
+    def invoices(self) -> Invoices: ...
+
+    @property
+    def payments(self) -> Payments: ...
+
+    @property
+    def plans(self) -> Plans: ...
+
+    @property
+    def texting_charges(self) -> TextingCharges: ...
+
+    @property
+    def packages(self) -> Packages: ...
 
     async def publish(self, payload: EventPayload, *, company_id: UUID | None, actor: Actor = ...,
                       causation_id: UUID | None = None) -> Envelope: ...
