@@ -40,6 +40,9 @@ TOPICS: dict[str, Topic] = {
               "company id, or the text's delivery id."),
         Topic("notifications.events", "notifications", "events", DEFAULT_PARTITIONS,
               "Feed messages, delivery decisions and their outcomes. Key: the conversation id."),
+        Topic("billing.commands", "facility", "commands", DEFAULT_PARTITIONS,
+              "Invoice facility events, add and redeem packages: what the Client Hub asks billing. Key: "
+              "the client's id."),
         Topic("texting.commands", "notifications", "commands", DEFAULT_PARTITIONS,
               "Send-a-text commands from notifications to texting. Key: the recipient's id."),
     )

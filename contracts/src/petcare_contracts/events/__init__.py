@@ -1,3 +1,3 @@
 """Payload models, one module per publishing service. Importing a module registers its events."""
 
-from petcare_contracts.events import billing, clients, notifications, scheduling, texting  # noqa: F401
+from petcare_contracts.events import billing, clients, facility, notifications, scheduling, texting  # noqa: F401

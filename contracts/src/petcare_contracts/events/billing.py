@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from petcare_contracts.registry import EventPayload, event
 
 TOPIC = "billing.events"
+COMMANDS = "billing.commands"
 Plan = Literal["lite", "solo", "team"]
 
 
@@ -174,3 +175,74 @@ class ClientPackageChanged(EventPayload):
     percent_used: str
     """Decimal text with two places, e.g. "37.50"."""
     revision: int
+
+
+# ---- commands to billing (`billing.commands`): what facility's Client Hub asks billing to do ----
+
+
+class FacilityCharge(BaseModel):
+    """One line billing puts on an invoice for a facility event: the event itself or one of its
+    add-ons (`add_on_id`). Price in integer cents."""
+
+    facility_event_id: UUID
+    add_on_id: UUID | None = None
+    service_id: UUID
+    description: str
+    on: date
+    price_cents: int
+    taxable: bool
+
+
+@event("billing.facility_invoice.requested", version=1, topic=COMMANDS, key="client_id")
+class FacilityInvoiceRequested(EventPayload):
+    """R-FAC-4 (and R-INV-1: facility events are invoiced only by hand): put these facility charges
+    on a new invoice of the client (`invoice_id` None) or on the client's existing open invoice.
+    Billing answers with `billing.command.answered` (the invoice id, or why it refused) and
+    `billing.invoice.updated` v2 (its `facility_event_ids`). A facility event already on an invoice
+    moves to the named one. Notifies nobody (R-NEVER-1)."""
+
+    request_id: UUID
+    client_id: UUID
+    invoice_id: UUID | None = None
+    charges: list[FacilityCharge]
+
+
+@event("billing.package.add_requested", version=1, topic=COMMANDS, key="client_id")
+class PackageAddRequested(EventPayload):
+    """R-FAC-6 / R-PKG-1: add the company's package `package_id` to the client (from the Client Hub).
+    Billing answers with `billing.command.answered` (the client package id) and `billing.package.changed`."""
+
+    request_id: UUID
+    client_id: UUID
+    package_id: UUID
+
+
+@event("billing.package.redeem_requested", version=1, topic=COMMANDS, key="client_id")
+class PackageRedeemRequested(EventPayload):
+    """R-FAC-6 / R-PKG-1: redeem a facility event against one of the client's packages. Billing
+    answers with `billing.command.answered` (done, or refused with the reason: not covered, used up,
+    ended, over its limit) and `billing.package.changed`."""
+
+    request_id: UUID
+    client_id: UUID
+    client_package_id: UUID
+    facility_event_id: UUID
+    service_id: UUID
+    on: date
+
+
+@event("billing.command.answered", version=1, topic=TOPIC, key="request_id")
+class CommandAnswered(EventPayload):
+    """Billing's answer to a command on `billing.commands`, by its `request_id`: `done` (with the
+    invoice or client package it made or used) or `refused` with a stable `code` and a message a
+    person can read. Notifies nobody."""
+
+    request_id: UUID
+    command: str
+    """The command's event type, e.g. "billing.facility_invoice.requested"."""
+    client_id: UUID
+    outcome: Literal["done", "refused"]
+    code: str | None = None
+    message: str | None = None
+    invoice_id: UUID | None = None
+    client_package_id: UUID | None = None
