@@ -9,14 +9,19 @@ lines in proportion (exact, `allocate`) → tax on each taxable line's net → t
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from uuid import UUID
+from uuid import UUID, uuid4
 
-from petcare_kit.errors import Conflict, InvalidInput
+from petcare_kit.errors import Conflict, InvalidInput, NotFound
 
+from billing.domain.due_dates import DueDateRule, due_date
 from billing.domain.money import allocate, check_percent, percent_of
+
+NO_ID = UUID(int=0)
+"""Placeholder company/client of an invoice built bare (the sums' unit tests); stored ones always
+carry theirs."""
 
 
 class InvoiceStatus(StrEnum):
@@ -26,6 +31,18 @@ class InvoiceStatus(StrEnum):
     PAID = "paid"
     PAST_DUE = "past_due"
     VOID = "void"
+
+
+class InvoiceNotFound(NotFound):
+    """No such invoice for this company (also: another company's or, for a client, another client's)."""
+
+    code = "invoice_not_found"
+
+
+class InvoiceNotPayable(Conflict):
+    """The invoice cannot take a payment: void, paid, or (for a client) not sent to them yet."""
+
+    code = "invoice_not_payable"
 
 
 class InvoiceIsVoid(Conflict):
@@ -72,8 +89,11 @@ class Discount:
 @dataclass(frozen=True)
 class Line:
     """One invoice line: `quantity` × `unit_cents`, `taxable` per its service (R-SCHED-1).
-    `visit_id` is set for a visit's line; `cancellation_fee_percent` is set once the visit is
-    cancelled (the line then charges that % of its amount)."""
+    `visit_id` (with `service_id` and the visit's local `visit_date`) is set for a visit's line;
+    `cancellation_fee_percent` is set once the visit is cancelled (the line then charges that % of
+    its amount: the cancellation-fee marker); `package_cover_percent` is the share a package pays
+    (R-PKG-1: 100 for a set-price package, its discount % otherwise); `client_package_id` marks the
+    line of a package sold to the client. `line_id` is the line's stable identity."""
 
     description: str
     unit_cents: int
@@ -82,6 +102,11 @@ class Line:
     visit_id: UUID | None = None
     discount: Discount | None = None
     cancellation_fee_percent: Decimal | None = None
+    service_id: UUID | None = None
+    visit_date: date | None = None
+    package_cover_percent: Decimal | None = None
+    client_package_id: UUID | None = None
+    line_id: UUID = field(default_factory=uuid4)
 
     def __post_init__(self) -> None:
         if self.unit_cents < 0 or self.quantity < 1:
@@ -96,17 +121,34 @@ class Line:
         return percent_of(full, self.cancellation_fee_percent)
 
     @property
+    def cancelled(self) -> bool:
+        return self.cancellation_fee_percent is not None
+
+    @property
+    def cover_cents(self) -> int:
+        """What a package pays of the amount (R-PKG-1), rounded half-up."""
+        return percent_of(self.amount_cents, self.package_cover_percent) if self.package_cover_percent else 0
+
+    @property
     def net_cents(self) -> int:
-        """The amount less the line's own discount."""
-        return self.amount_cents - (self.discount.of(self.amount_cents) if self.discount else 0)
+        """The amount less the package's cover, less the line's own discount on what is left."""
+        left = self.amount_cents - self.cover_cents
+        return left - (self.discount.of(left) if self.discount else 0)
 
 
 def visit_line(*, visit_id: UUID, description: str, service_price_cents: int, taxable: bool,
-               client_rate_cents: int | None = None) -> Line:
+               client_rate_cents: int | None = None, service_id: UUID | None = None,
+               visit_date: date | None = None, package_cover_percent: Decimal | None = None) -> Line:
     """R-INV-2: a visit's line at the client's own rate for the service where one is set, else the
     service's price."""
     price = client_rate_cents if client_rate_cents is not None else service_price_cents
-    return Line(description=description, unit_cents=price, taxable=taxable, visit_id=visit_id)
+    return Line(description=description, unit_cents=price, taxable=taxable, visit_id=visit_id,
+                service_id=service_id, visit_date=visit_date, package_cover_percent=package_cover_percent)
+
+
+def invoice_number(sequence: int) -> str:
+    """The company's `sequence`-th invoice number: 1 → "INV-0001" (more digits past 9999)."""
+    return f"INV-{sequence:04d}"
 
 
 def cancelled(line: Line, *, company_fee_percent: Decimal, override_percent: Decimal | None = None) -> Line:
@@ -139,8 +181,23 @@ class Totals:
 @dataclass
 class Invoice:
     """A client's invoice. `tax_rate_percent` is the rate chosen by `tax_rate`; `discount` is the
-    invoice's own discount on top of the lines' ones. Status follows `status_on` (R-INV-3)."""
+    invoice's own discount on top of the lines' ones. Status follows `status_on` (R-INV-3).
 
+    Identity: `id`, `company_id`, `client_id`, `number` ("INV-0001", per company), `created_at`,
+    and `revision` (grows by one with each published change, `billing.invoice.updated` v2).
+    `published_visit_ids`: the visit set last published in `billing.invoice.visits_changed`.
+    `applied_ids`: payments and refunds already applied (each is applied once).
+    `due_date_by_hand`: the due date was set by a person and no longer follows the rule."""
+
+    id: UUID = field(default_factory=uuid4)
+    company_id: UUID = NO_ID
+    client_id: UUID = NO_ID
+    number: str = ""
+    created_at: datetime | None = None
+    revision: int = 0
+    published_visit_ids: tuple[UUID, ...] = ()
+    applied_ids: tuple[UUID, ...] = ()
+    due_date_by_hand: bool = False
     tax_rate_percent: Decimal = Decimal(0)
     lines: list[Line] = field(default_factory=list)
     discount: Discount | None = None
@@ -170,6 +227,22 @@ class Invoice:
         paid = self.paid_cents - self.refunded_cents
         return Totals(subtotal, subtotal - sum(nets), tax, self.tips_cents, total, paid, total - paid)
 
+    def visit_ids(self) -> list[UUID]:
+        """The visits with a line here, in line order."""
+        return [line.visit_id for line in self.lines if line.visit_id is not None]
+
+    def line_for_visit(self, visit_id: UUID) -> Line | None:
+        return next((line for line in self.lines if line.visit_id == visit_id), None)
+
+    @property
+    def is_open(self) -> bool:
+        """Can take new lines from scheduling (R-INV-1): not void and not paid."""
+        return not self.voided and not self._paid_in_full()
+
+    def _paid_in_full(self) -> bool:
+        totals = self.totals()
+        return totals.paid_cents > 0 and totals.balance_cents <= 0
+
     # ---- status (R-INV-3) ----
     def status_on(self, today: date) -> InvoiceStatus:
         """void once voided; paid when the payments (net of refunds) cover a total owed; partially
@@ -194,6 +267,24 @@ class Invoice:
     def add_line(self, line: Line) -> None:
         self._check_open()
         self.lines.append(line)
+
+    def replace_line(self, line: Line) -> None:
+        """Put `line` in place of the line with the same `line_id`."""
+        self._check_open()
+        self.lines = [line if old.line_id == line.line_id else old for old in self.lines]
+
+    def remove_visit(self, visit_id: UUID) -> bool:
+        """Take the visit's line off (a deleted visit); False when it had none here."""
+        kept = [line for line in self.lines if line.visit_id != visit_id]
+        removed = len(kept) != len(self.lines)
+        self.lines = kept
+        return removed
+
+    def follow_due_date_rule(self, rule: DueDateRule) -> None:
+        """R-INV-3: the due date from the visits' local dates (cancelled ones too: their fee is
+        owed for that date), unless a person set it by hand."""
+        if not self.due_date_by_hand:
+            self.due_date = due_date(rule, [line.visit_date for line in self.lines if line.visit_date])
 
     def mark_sent(self) -> None:
         """R-INV-4: "Email To Client" marks it sent (again, if already sent)."""
