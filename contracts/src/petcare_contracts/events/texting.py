@@ -190,6 +190,7 @@ class UsageMonthClosed(EventPayload):
 
     company_id: UUID
     month: str
-    """YYYY-MM."""
+    """YYYY-MM: the company's LOCAL calendar month (its time zone from clients.events), closed once
+    its local end has passed."""
     sent: int
     received: int

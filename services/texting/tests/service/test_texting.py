@@ -321,7 +321,8 @@ async def test_r_text_10_the_messages_log_filters_and_totals(service, company):
 async def test_r_text_10_r_text_13_the_messages_log_and_the_usage_figure_agree_for_a_month(service, company):
     """Sent, delivered, failed and undelivered texts and a received one: the log's totals over the
     month and the month's usage are the same figures (one definition, domain/usage.py)."""
-    from datetime import UTC, datetime
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
 
     await approve_registration(service, company)
     for number, outcome in (("+12125550161", "failed"), ("+12125550162", "undelivered")):
@@ -338,7 +339,7 @@ async def test_r_text_10_r_text_13_the_messages_log_and_the_usage_figure_agree_f
     await service.forward_webhooks(at_least=1)
 
     admin = service.as_(company.admin)
-    now = datetime.now(UTC)
+    now = datetime.now(ZoneInfo("America/New_York"))  # the company's zone: its months are local ones
     month = now.strftime("%Y-%m")
     start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     end = start.replace(year=start.year + start.month // 12, month=start.month % 12 + 1)
@@ -367,3 +368,29 @@ async def test_signed_webhooks_that_are_not_twilios_shape_and_empty_settings_are
     assert await sql(service, "SELECT 1 FROM texts") == []
     unchanged = await service.as_(company.admin).request("PUT", "/settings", json={})
     assert unchanged.status_code == 200 and unchanged.json()["max_messages"] == 3
+
+
+async def test_r_text_13_a_text_at_23_30_local_on_the_months_last_day_counts_in_the_local_month(service, company):
+    """The company is in New York: 31 January 23:30 EST is 1 February 04:30 UTC. GET /usage and the
+    month closed for billing put the text in January, and January closes at local midnight."""
+    from datetime import UTC, datetime
+
+    from texting.entrypoints.jobs import close_months_once
+
+    await service.sandbox_post("/sandbox/inbound", json={"from": CLIENT_MOBILE, "to": company.number, "body": "late"})
+    await service.forward_webhooks(at_least=1)
+    await sql(service, "UPDATE texts SET created_at = :at WHERE company_id = :c",
+              at=datetime(2026, 2, 1, 4, 30, tzinfo=UTC), c=company.id)
+    admin = service.as_(company.admin)
+    january = (await admin.request("GET", "/usage", params={"month": "2026-01"})).json()
+    february = (await admin.request("GET", "/usage", params={"month": "2026-02"})).json()
+    assert (january["received"], february["received"]) == (1, 0)
+
+    assert await close_months_once(service.runtime.sessions, datetime(2026, 2, 1, 4, 59, tzinfo=UTC)) == 0
+    assert await close_months_once(service.runtime.sessions, datetime(2026, 2, 1, 5, 0, tzinfo=UTC)) == 1
+    [closed] = [e for e in await service.events() if e["type"] == "texting.usage.month_closed"]
+    assert (closed["data"]["month"], closed["data"]["received"]) == ("2026-01", 1)
+
+    for bad in ("2026-13", "0000-01", "2026-1"):
+        refused = await admin.request("GET", "/usage", params={"month": bad})
+        assert refused.status_code == 422 and "error" in refused.json()

@@ -12,6 +12,7 @@ from petcare_contracts import SYSTEM, Actor, Envelope, EventPayload, new_envelop
 from petcare_kit.errors import NotFound
 from texting.adapters.twilio_gateway import TwilioRejected
 from texting.domain.account import TextingAccount
+from texting.domain.months import is_finished, month_of, zone_of
 from texting.domain.people import Person
 from texting.domain.registration import RegistrationForm
 from texting.domain.texts import LogFilter, Text
@@ -98,17 +99,25 @@ class FakeTexts:
 
 
 class FakeUsageMonths:
+    """Months are the company's local ones: its zone in `zones` (the clients directory's), UTC when absent."""
+
     def __init__(self, texts: FakeTexts) -> None:
         self.texts = texts
         self.closed: dict[tuple[UUID, str], UsageTotals] = {}
+        self.zones: dict[UUID, str] = {}
 
-    async def unclosed(self, before_month: str) -> list[tuple[UUID, str, UsageTotals]]:
+    async def unclosed(self, now: datetime) -> list[tuple[UUID, str, UsageTotals]]:
         months: dict[tuple[UUID, str], list[tuple[str, str]]] = {}
         for t in self.texts.rows.values():
-            month = (t.created_at or datetime.now(UTC)).strftime("%Y-%m")
-            if month < before_month and (t.company_id, month) not in self.closed:
+            zone = zone_of(self.zones.get(t.company_id))
+            month = month_of(t.created_at or datetime.now(UTC), zone)
+            if is_finished(month, now, zone) and (t.company_id, month) not in self.closed:
                 months.setdefault((t.company_id, month), []).append((t.direction, t.status))
-        return [(company, month, UsageTotals.of(pairs)) for (company, month), pairs in sorted(months.items())]
+        return [(company, month, UsageTotals.of(pairs)) for (company, month), pairs
+                in sorted(months.items(), key=lambda item: (item[0][1], str(item[0][0])))]
+
+    async def time_zone(self, company_id: UUID) -> str | None:
+        return self.zones.get(company_id)
 
     async def close(self, company_id: UUID, month: str, totals: UsageTotals) -> bool:
         if (company_id, month) in self.closed:

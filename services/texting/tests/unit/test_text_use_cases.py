@@ -224,3 +224,32 @@ async def test_r_text_10_r_text_13_the_log_and_the_usage_figure_use_one_definiti
     closed = {e["month"]: (e["sent"], e["received"]) for e in uow.events("texting.usage.month_closed")}
     assert closed == {"2026-06": (used.sent, used.received), "2026-07": (1, 0)}
     assert await usage.close_finished_months(ctx, CloseFinishedMonths(now=datetime(2026, 8, 2, tzinfo=UTC))) == 0
+
+
+async def test_r_text_13_a_text_at_23_30_local_on_the_last_day_counts_in_that_local_month(ctx, uow, company):
+    """New York, 31 January 23:30 (EST) is 1 February 04:30 UTC: it is a January text for the
+    company, in GET /usage and in the month closed for billing."""
+    uow.usage_months.zones[company] = "America/New_York"
+    late_evening = datetime(2026, 2, 1, 4, 30, tzinfo=UTC)
+    await uow.texts.add(_text(company, "outbound", "delivered", late_evening))
+    await uow.texts.add(_text(company, "inbound", "received", datetime(2026, 2, 1, 5, 30, tzinfo=UTC)))  # 00:30
+
+    january = await messages.month_usage(ctx, MonthUsage(month="2026-01"))
+    february = await messages.month_usage(ctx, MonthUsage(month="2026-02"))
+    assert (january.sent, january.received) == (1, 0)
+    assert (february.sent, february.received) == (0, 1)
+
+    # January closes once its LOCAL end has passed: not at 04:59 UTC on 1 February (23:59 in New York)...
+    assert await usage.close_finished_months(ctx, CloseFinishedMonths(now=datetime(2026, 2, 1, 4, 59, tzinfo=UTC))) == 0
+    # ...but at 05:00 UTC (midnight in New York), with the 23:30 text in it
+    assert await usage.close_finished_months(ctx, CloseFinishedMonths(now=datetime(2026, 2, 1, 5, 0, tzinfo=UTC))) == 1
+    [closed] = uow.events("texting.usage.month_closed")
+    assert (closed["month"], closed["sent"], closed["received"]) == ("2026-01", 1, 0)
+
+
+async def test_r_text_13_the_usage_page_defaults_to_the_current_local_month(ctx, uow, company, monkeypatch):
+    uow.usage_months.zones[company] = "Pacific/Auckland"  # 31 March 12:00 UTC is 1 April 01:00 there
+    monkeypatch.setattr(ctx, "now", lambda: datetime(2026, 3, 31, 12, 0, tzinfo=UTC))
+    assert await messages.current_month(ctx) == "2026-04"
+    del uow.usage_months.zones[company]  # a zone not known yet: UTC
+    assert await messages.current_month(ctx) == "2026-03"

@@ -3,20 +3,28 @@ written once as SQL here, for the messages log and the months alike. Never commi
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, FunctionFilter, and_, func, select, update
+from petcare_kit.client_directory import directory_companies
+from sqlalchemy import ColumnElement, DateTime, FunctionFilter, and_, func, literal, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from texting.adapters.tables import texts, usage_months
+from texting.domain.months import FALLBACK_ZONE
 from texting.domain.texts import LogFilter, Text
 from texting.domain.usage import BILLED_OUTBOUND, FAILED_OUTBOUND, UsageTotals
 
-MONTH = func.to_char(func.timezone("UTC", texts.c.created_at), "YYYY-MM")
-"""The UTC month (YYYY-MM) a text was stored in."""
+ZONE = func.coalesce(directory_companies.c.time_zone, FALLBACK_ZONE)
+"""The company's IANA zone (clients directory), UTC while not known (domain/months.py)."""
+
+
+def local_month(moment: ColumnElement[Any]) -> ColumnElement[str]:
+    """The company's local calendar month (YYYY-MM) of an instant, by PostgreSQL's IANA zones
+    (`timezone(zone, timestamptz)` is the wall-clock time there); needs `directory_companies` joined."""
+    return func.to_char(func.timezone(ZONE, moment), "YYYY-MM")
 
 
 def usage_counts() -> tuple[FunctionFilter[Any], FunctionFilter[Any], FunctionFilter[Any]]:
@@ -95,17 +103,25 @@ class SqlUsageMonths:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def unclosed(self, before_month: str) -> list[tuple[UUID, str, UsageTotals]]:
-        year, number = int(before_month[:4]), int(before_month[5:7])
+    async def unclosed(self, now: datetime) -> list[tuple[UUID, str, UsageTotals]]:
         sent, received, failed = usage_counts()
-        months = (select(texts.c.company_id, MONTH.label("month"), sent.label("sent"), received.label("received"),
+        month = local_month(texts.c.created_at)
+        months = (select(texts.c.company_id, month.label("month"), sent.label("sent"), received.label("received"),
                          failed.label("failed"))
-                  .where(texts.c.created_at < datetime(year, number, 1, tzinfo=UTC))
-                  .group_by(texts.c.company_id, MONTH).subquery())
+                  .select_from(texts.outerjoin(directory_companies,
+                                               directory_companies.c.company_id == texts.c.company_id))
+                  .where(texts.c.created_at < now)  # only texts of the past can be in a finished month
+                  .where(month < local_month(literal(now, DateTime(timezone=True))))
+                  .group_by(texts.c.company_id, month).subquery())
         already = select(1).where(usage_months.c.company_id == months.c.company_id,
                                   usage_months.c.month == months.c.month).exists()
         rows = await self.session.execute(select(months).where(~already).order_by(months.c.month))
         return [(row.company_id, row.month, UsageTotals(row.sent, row.received, row.failed)) for row in rows]
+
+    async def time_zone(self, company_id: UUID) -> str | None:
+        zone: str | None = await self.session.scalar(select(directory_companies.c.time_zone).where(
+            directory_companies.c.company_id == company_id))
+        return zone
 
     async def close(self, company_id: UUID, month: str, totals: UsageTotals) -> bool:
         result = await self.session.execute(insert(usage_months).values(

@@ -1,4 +1,5 @@
-"""Background work of texting that is not the dispatcher: closing finished usage months (R-TEXT-13),
+"""Background work of texting that is not the dispatcher: closing finished usage months (R-TEXT-13;
+the company's local calendar months, domain/months.py),
 as a kit PeriodicJob. Each run opens a unit of work, builds the command and calls the use case."""
 
 from __future__ import annotations

@@ -80,7 +80,7 @@ class ListMessages(Command):
 
 class MonthUsage(Command):
     month: str = Field(pattern=MONTH_PATTERN)
-    """YYYY-MM, in UTC."""
+    """YYYY-MM, the company's local calendar month (its time zone)."""
 
 
 class ListUnassigned(Command):

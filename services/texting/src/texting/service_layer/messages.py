@@ -4,11 +4,11 @@ R-TEXT-9) and number validity (R-TEXT-11). Reads commit nothing; an assignment c
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from uuid import UUID
 
 from petcare_contracts.events.texting import UnassignedTextAssigned
 
+from texting.domain.months import month_bounds, month_of, zone_of
 from texting.domain.numbers import check_number
 from texting.domain.people import Person
 from texting.domain.texts import LogFilter, Text
@@ -34,17 +34,16 @@ async def messages_log(ctx: Context, command: ListMessages) -> MessagesLog:
                        await ctx.uow.texts.totals(ctx.company_id, where))
 
 
-def month_bounds(month: str) -> tuple[datetime, datetime]:
-    """A YYYY-MM month as [first instant, first instant of the next month) in UTC."""
-    year, number = int(month[:4]), int(month[5:7])
-    start = datetime(year, number, 1, tzinfo=UTC)
-    return start, datetime(year + number // 12, number % 12 + 1, 1, tzinfo=UTC)
-
-
 async def month_usage(ctx: Context, command: MonthUsage) -> UsageTotals:
-    """R-TEXT-13: texts used in a UTC month; exactly the log's totals over the same dates."""
-    since, until = month_bounds(command.month)
+    """R-TEXT-13: texts used in the company's LOCAL calendar month `command.month` (its zone from the
+    clients directory, domain/months.py); exactly the log's totals over the same instants."""
+    since, until = month_bounds(command.month, zone_of(await ctx.uow.usage_months.time_zone(ctx.company_id)))
     return await ctx.uow.texts.totals(ctx.company_id, LogFilter(since=since, until=until))
+
+
+async def current_month(ctx: Context) -> str:
+    """The company's local "YYYY-MM" now (what GET /usage shows without a month)."""
+    return month_of(ctx.now(), zone_of(await ctx.uow.usage_months.time_zone(ctx.company_id)))
 
 
 @dataclass(frozen=True)

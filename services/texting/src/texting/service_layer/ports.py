@@ -3,6 +3,7 @@ in memory in the unit tests) and Twilio. Repositories return domain objects and 
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
@@ -62,8 +63,13 @@ class Texts(Protocol):
 
 
 class UsageMonths(Protocol):
-    async def unclosed(self, before_month: str) -> list[tuple[UUID, str, UsageTotals]]:
-        """(company, YYYY-MM, totals) of each finished month (UTC) with texts, not closed yet."""
+    async def unclosed(self, now: datetime) -> list[tuple[UUID, str, UsageTotals]]:
+        """(company, YYYY-MM, totals) of each month with texts that is not closed yet and whose end
+        in the company's zone (its local calendar month, domain/months.py) has passed at `now`;
+        oldest first."""
+
+    async def time_zone(self, company_id: UUID) -> str | None:
+        """The company's IANA zone from the clients directory read model (None: not known yet)."""
 
     async def close(self, company_id: UUID, month: str, totals: UsageTotals) -> bool:
         """Record the month as closed; False when it already was (another replica closed it)."""

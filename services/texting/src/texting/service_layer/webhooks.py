@@ -36,8 +36,11 @@ async def status_callback(ctx: Context, command: ApplyStatusCallback) -> None:
     await ctx.uow.texts.set_status(text.id, command.status, command.error_code)
     if is_used(text.direction, command.status) and not is_used(text.direction, text.status):
         # R-TEXT-13: billed once the carrier took it; each text (segment) and each picture counts one.
+        # It occurred when it was stored, the instant texting's months group texts by (usage months,
+        # GET /usage), so billing counts it in the same local month texting does.
         await ctx.publish(UsageRecorded(company_id=text.company_id, text_id=text.id, direction="outbound",
-                                        units=1, occurred_at=ctx.now()), company_id=text.company_id)
+                                        units=1, occurred_at=text.created_at or ctx.now()),
+                          company_id=text.company_id)
     if text.delivery_id is not None and text.person_id is not None:
         if command.status in ("failed", "undelivered"):
             await ctx.publish(TextFailed(delivery_id=text.delivery_id, recipient_id=text.person_id,

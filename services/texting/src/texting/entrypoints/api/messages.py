@@ -3,18 +3,18 @@ number validity (R-TEXT-11). Each route builds the command, calls the use case a
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Query
 from petcare_kit.identity import MANAGERS, STAFF_ROLES, allow
+from petcare_kit.validation import Month
 
 from texting.entrypoints.api.deps import ContextDep
 from texting.entrypoints.api.schemas import AssignedView, MessagesLogView, UnassignedView, UsageView, ValidityView
 from texting.service_layer import messages
 from texting.service_layer.commands import (
-    MONTH_PATTERN,
     Assign,
     CheckValidity,
     ListMessages,
@@ -37,9 +37,10 @@ async def messages_log(ctx: ContextDep, direction: Literal["outbound", "inbound"
 
 
 @router.get("/usage", response_model=UsageView, **allow(*MANAGERS))
-async def monthly_usage(ctx: ContextDep, month: str = Query(default_factory=lambda: datetime.now(UTC).strftime("%Y-%m"),
-                                                            pattern=MONTH_PATTERN)) -> UsageView:
-    """R-TEXT-10, R-TEXT-13: texts used in a UTC month (sent and received count; failed sends do not)."""
+async def monthly_usage(ctx: ContextDep, month: Month | None = None) -> UsageView:
+    """R-TEXT-10, R-TEXT-13: texts used in the company's LOCAL calendar month `YYYY-MM` (its time
+    zone; default: the current one). Sent and received count; failed sends do not."""
+    month = month or await messages.current_month(ctx)
     return UsageView.of(month, await messages.month_usage(ctx, MonthUsage(month=month)))
 
 
