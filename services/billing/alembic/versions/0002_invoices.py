@@ -93,9 +93,16 @@ def upgrade() -> None:
         sa.Column("rate_cents", sa.Integer, nullable=False),
         sa.PrimaryKeyConstraint("company_id", "client_id", "service_id"),
     )
+    op.create_table(
+        "visit_package_covers",
+        sa.Column("company_id", sa.Uuid, nullable=False),
+        sa.Column("visit_id", sa.Uuid, nullable=False),
+        sa.Column("cover_percent", PERCENT, nullable=False),
+        sa.PrimaryKeyConstraint("company_id", "visit_id"),
+    )
 
 
 def downgrade() -> None:
-    for table in ["client_rates", "client_tax_rates", "billing_settings", "invoice_numbers", "invoice_lines",
-                  "invoices"]:
+    for table in ["visit_package_covers", "client_rates", "client_tax_rates", "billing_settings", "invoice_numbers",
+                  "invoice_lines", "invoices"]:
         op.drop_table(table)

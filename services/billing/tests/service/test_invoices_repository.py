@@ -66,3 +66,16 @@ async def test_r_inv_1_invoices_lines_numbers_and_settings_round_trip(service: S
         assert not await repo.delete_client_rate(company, client, service_id)
         await repo.set_client_tax_rate(company, client, None)
         assert (await repo.client_billing(company, client)).tax_rate_percent is None
+
+
+async def test_r_pkg_1_a_visit_cover_is_kept_and_forgotten(service: ServiceUnderTest) -> None:
+    company, visit = uuid4(), uuid4()
+    async with service.runtime.sessions() as session, session.begin():
+        repo = SqlInvoices(session)
+        assert await repo.visit_cover(company, visit) is None
+        await repo.set_visit_cover(company, visit, Decimal(50))
+        await repo.set_visit_cover(company, visit, Decimal(100))
+        assert await repo.visit_cover(company, visit) == Decimal(100)
+        assert await repo.visit_cover(uuid4(), visit) is None
+        await repo.set_visit_cover(company, visit, None)
+        assert await repo.visit_cover(company, visit) is None

@@ -22,6 +22,7 @@ class FakeInvoices:
         self.tax_rates: dict[tuple[UUID, UUID], Decimal] = {}
         self.rates: dict[tuple[UUID, UUID, UUID], int] = {}
         self.zones: dict[UUID, str] = {}
+        self.covers: dict[tuple[UUID, UUID], Decimal] = {}
 
     # ---- invoices ----
     async def get(self, company_id: UUID, invoice_id: UUID) -> Invoice:
@@ -105,3 +106,13 @@ class FakeInvoices:
 
     async def delete_client_rate(self, company_id: UUID, client_id: UUID, service_id: UUID) -> bool:
         return self.rates.pop((company_id, client_id, service_id), None) is not None
+
+    # ---- a redeemed visit's cover ----
+    async def visit_cover(self, company_id: UUID, visit_id: UUID) -> Decimal | None:
+        return self.covers.get((company_id, visit_id))
+
+    async def set_visit_cover(self, company_id: UUID, visit_id: UUID, percent: Decimal | None) -> None:
+        if percent is None:
+            self.covers.pop((company_id, visit_id), None)
+        else:
+            self.covers[(company_id, visit_id)] = percent

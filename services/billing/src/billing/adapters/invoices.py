@@ -21,6 +21,7 @@ from billing.adapters.invoices_tables import (
     invoice_lines,
     invoice_numbers,
     invoices,
+    visit_package_covers,
 )
 from billing.domain.billing_settings import ClientBilling, CompanyBillingSettings
 from billing.domain.due_dates import DueDateBasis, DueDateRule
@@ -159,6 +160,23 @@ class SqlInvoices:
             client_rates.c.company_id == company_id, client_rates.c.client_id == client_id,
             client_rates.c.service_id == service_id).returning(client_rates.c.service_id))
         return result.first() is not None
+
+    # ---- a redeemed visit's cover (R-PKG-1) ----
+    async def visit_cover(self, company_id: UUID, visit_id: UUID) -> Decimal | None:
+        covers = visit_package_covers.c
+        return (await self.session.execute(select(covers.cover_percent).where(
+            covers.company_id == company_id, covers.visit_id == visit_id))).scalar()
+
+    async def set_visit_cover(self, company_id: UUID, visit_id: UUID, percent: Decimal | None) -> None:
+        covers = visit_package_covers.c
+        if percent is None:
+            await self.session.execute(delete(visit_package_covers).where(
+                covers.company_id == company_id, covers.visit_id == visit_id))
+            return
+        await self.session.execute(insert(visit_package_covers)
+                                   .values(company_id=company_id, visit_id=visit_id, cover_percent=percent)
+                                   .on_conflict_do_update(index_elements=["company_id", "visit_id"],
+                                                          set_={"cover_percent": percent}))
 
 
 # ---- rows ↔ domain ----

@@ -109,4 +109,14 @@ client_rates = Table(
     PrimaryKeyConstraint("company_id", "client_id", "service_id"),
 )
 
-INVOICE_TABLES = [invoices, invoice_lines, invoice_numbers, billing_settings, client_tax_rates, client_rates]
+visit_package_covers = Table(
+    "visit_package_covers", metadata,
+    Column("company_id", Uuid, nullable=False),
+    Column("visit_id", Uuid, nullable=False),
+    Column("cover_percent", PERCENT, nullable=False),
+    PrimaryKeyConstraint("company_id", "visit_id"),
+    comment="R-PKG-1: a redeemed visit's cover, kept also while the visit is on no invoice yet",
+)
+
+INVOICE_TABLES = [invoices, invoice_lines, invoice_numbers, billing_settings, client_tax_rates, client_rates,
+                  visit_package_covers]

@@ -2,15 +2,80 @@
 and packages (R-PKG-1). Each function works inside the caller's unit of work and never commits (the
 caller's use case does, once); each changed invoice publishes `billing.invoice.updated` v2.
 
-Owned by the invoices area. Until it lands these raise NotImplementedError."""
+Also the helpers every invoice change goes through (the API's use cases, the scheduling consumer):
+`new_invoice` (number, tax rate) and `save_and_publish` (revision + 1, `billing.invoice.updated` v2,
+and `billing.invoice.visits_changed` v1 when the visit set changed). Nothing here emails (R-NEVER-1).
+
+Owned by the invoices area."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from datetime import date
 from decimal import Decimal
-from uuid import UUID
+from uuid import UUID, uuid5
+from zoneinfo import ZoneInfo
 
+from petcare_contracts.events.billing import InvoiceUpdatedV2, InvoiceVisitsChanged
+
+from billing.domain.invoices import Invoice, InvoiceNotFound, InvoiceNotPayable, Line, tax_rate
+from billing.domain.money import check_percent
 from billing.service_layer.context import Context
+
+INVOICE_IDS = UUID("6b1f3f0e-2f55-4b43-9d39-0b6f1c0c8a51")
+"""Namespace of the ids billing derives (uuid5), so that a replayed event derives the same id."""
+
+
+async def company_today(ctx: Context, company_id: UUID) -> date:
+    """The company's local date (its zone from the clients directory); UTC's while not known yet."""
+    zone = await ctx.uow.invoices.time_zone(company_id)
+    now = ctx.now()
+    return now.astimezone(ZoneInfo(zone)).date() if zone else now.date()
+
+
+async def new_invoice(ctx: Context, company_id: UUID, client_id: UUID, invoice_id: UUID) -> Invoice:
+    """A new empty draft of the client with the company's next number and the tax rate chosen for
+    the client (R-INV-2: the client's own rate, else the company's). Not stored: give it to
+    `save_and_publish(ctx, invoice, new=True)` once it has its lines."""
+    settings = await ctx.uow.invoices.settings(company_id)
+    client = await ctx.uow.invoices.client_billing(company_id, client_id)
+    return Invoice(id=invoice_id, company_id=company_id, client_id=client_id,
+                   number=await ctx.uow.invoices.next_number(company_id), created_at=ctx.now(),
+                   tax_rate_percent=tax_rate(settings.tax_rate_percent, client.tax_rate_percent))
+
+
+async def save_and_publish(ctx: Context, invoice: Invoice, *, new: bool = False) -> None:
+    """Store a new (`new=True`) or changed invoice, its revision one higher, and publish its whole
+    state: `billing.invoice.updated` v2 (status as of the company's local date), then
+    `billing.invoice.visits_changed` v1 when its set of visits differs from the last one published
+    (scheduling's read model, R-SCHED-10). The one way an invoice change is stored. Never commits."""
+    invoice.revision += 1
+    visits = tuple(invoice.visit_ids())
+    visits_changed = visits != invoice.published_visit_ids
+    invoice.published_visit_ids = visits
+    if new:
+        await ctx.uow.invoices.add(invoice)
+    else:
+        await ctx.uow.invoices.save(invoice)
+    totals = invoice.totals()
+    today = await company_today(ctx, invoice.company_id)
+    await ctx.publish(InvoiceUpdatedV2(
+        invoice_id=invoice.id, client_id=invoice.client_id, number=invoice.number,
+        status=invoice.status_on(today).value, total_cents=totals.total_cents, paid_cents=totals.paid_cents,
+        balance_cents=totals.balance_cents, due_date=invoice.due_date, revision=invoice.revision,
+        visit_ids=list(visits)), company_id=invoice.company_id)
+    if visits_changed:
+        await ctx.publish(InvoiceVisitsChanged(invoice_id=invoice.id, client_id=invoice.client_id,
+                                               visit_ids=list(visits), revision=invoice.revision,
+                                               number=invoice.number), company_id=invoice.company_id)
+
+
+async def _client_invoice(ctx: Context, client_id: UUID, invoice_id: UUID) -> Invoice:
+    invoice = await ctx.uow.invoices.get_for_update(ctx.company_id, invoice_id)
+    if invoice.client_id != client_id:  # another client's: the same answer as an unknown id
+        raise InvoiceNotFound("No such invoice.", details={"invoice_id": str(invoice_id)})
+    return invoice
 
 
 async def payable_balances(ctx: Context, client_id: UUID, invoice_ids: Sequence[UUID], *,
@@ -19,32 +84,72 @@ async def payable_balances(ctx: Context, client_id: UUID, invoice_ids: Sequence[
     the caller's transaction. Raises InvoiceNotFound (unknown, or another client's or company's: the
     same answer) and InvoiceNotPayable (void or paid; a draft too when `by_client`: a client pays
     only invoices they were sent)."""
-    raise NotImplementedError
+    balances: dict[UUID, int] = {}
+    for invoice_id in invoice_ids:
+        invoice = await _client_invoice(ctx, client_id, invoice_id)
+        balance = invoice.totals().balance_cents
+        if invoice.voided or balance <= 0 or (by_client and not invoice.sent):
+            raise InvoiceNotPayable("This invoice cannot be paid.",
+                                    details={"invoice_id": str(invoice_id), "balance_cents": balance})
+        balances[invoice_id] = balance
+    return balances
 
 
 async def record_payment(ctx: Context, payment_id: UUID, client_id: UUID, allocations: Mapping[UUID, int], *,
                          tip_cents: int = 0) -> None:
     """R-PAY-1/2: `allocations` (invoice id → cents, each > 0) were paid by `payment_id`; the tip in
     cents goes on the first invoice of `allocations` (it is included in that invoice's allocation).
-    Status becomes partially paid or paid (R-INV-3). Raises Overpayment, InvoiceIsVoid."""
-    raise NotImplementedError
+    Status becomes partially paid or paid (R-INV-3). A payment already applied to an invoice is not
+    applied again. Raises Overpayment, InvoiceIsVoid, InvoiceNotFound."""
+    for index, (invoice_id, cents) in enumerate(allocations.items()):
+        invoice = await _client_invoice(ctx, client_id, invoice_id)
+        if payment_id in invoice.applied_ids:
+            continue
+        invoice.apply_payment(cents, tip_cents=tip_cents if index == 0 else 0)
+        invoice.applied_ids += (payment_id,)
+        await save_and_publish(ctx, invoice)
 
 
 async def record_refund(ctx: Context, refund_id: UUID, client_id: UUID, allocations: Mapping[UUID, int]) -> None:
-    """R-PAY-3: what was paid on each invoice goes down by its allocation (cents). Raises RefundExceedsPaid."""
-    raise NotImplementedError
+    """R-PAY-3: what was paid on each invoice goes down by its allocation (cents); a refund already
+    applied is not applied again. Raises RefundExceedsPaid, InvoiceNotFound."""
+    for invoice_id, cents in allocations.items():
+        invoice = await _client_invoice(ctx, client_id, invoice_id)
+        if refund_id in invoice.applied_ids:
+            continue
+        invoice.apply_refund(cents)
+        invoice.applied_ids += (refund_id,)
+        await save_and_publish(ctx, invoice)
 
 
 async def add_package_line(ctx: Context, client_id: UUID, client_package_id: UUID, description: str,
                            price_cents: int) -> UUID:
     """R-PKG-1: a package with a set price added to a client puts one untaxed line for it on a new
-    invoice of that client (never emailed, R-NEVER-1). Returns the invoice id."""
-    raise NotImplementedError
+    invoice of that client (never emailed, R-NEVER-1). Returns the invoice id (the same one when
+    called again for the same client package: the invoice is made once)."""
+    invoice_id = uuid5(INVOICE_IDS, f"package:{client_package_id}")
+    if await ctx.uow.invoices.id_in_use(invoice_id):
+        return invoice_id
+    invoice = await new_invoice(ctx, ctx.company_id, client_id, invoice_id)
+    invoice.add_line(Line(description, price_cents, taxable=False, client_package_id=client_package_id))
+    await save_and_publish(ctx, invoice, new=True)
+    return invoice_id
 
 
 async def set_visit_package_cover(ctx: Context, visit_id: UUID, covered_percent: Decimal | None) -> None:
     """R-PKG-1: a visit redeemed against a package: its invoice line is covered by `covered_percent`
     (100 for a set-price package, the package's discount % otherwise); None when the redemption was
     given back. Nothing happens when the visit is on no invoice (yet): the line takes the cover when
-    it comes, so the order of the two events does not matter."""
-    raise NotImplementedError
+    it comes, so the order of the two events does not matter. A void or paid invoice keeps its line
+    as it was. Raises InvalidAmount for a % outside 0..100."""
+    if covered_percent is not None:
+        check_percent(covered_percent, field="covered_percent")
+    await ctx.uow.invoices.set_visit_cover(ctx.company_id, visit_id, covered_percent)
+    invoice = await ctx.uow.invoices.for_visit(ctx.company_id, visit_id)
+    if invoice is None or not invoice.is_open:
+        return
+    line = invoice.line_for_visit(visit_id)
+    if line is None or line.package_cover_percent == covered_percent:
+        return
+    invoice.replace_line(replace(line, package_cover_percent=covered_percent))
+    await save_and_publish(ctx, invoice)

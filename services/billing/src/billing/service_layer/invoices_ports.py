@@ -84,3 +84,10 @@ class Invoices(Protocol):
 
     async def delete_client_rate(self, company_id: UUID, client_id: UUID, service_id: UUID) -> bool:
         """Remove the client's own price for the service; False when none was set."""
+
+    # ---- a redeemed visit's package cover (R-PKG-1), also before the visit is on an invoice ----
+    async def visit_cover(self, company_id: UUID, visit_id: UUID) -> Decimal | None:
+        """The % of the visit a package covers; None when not redeemed."""
+
+    async def set_visit_cover(self, company_id: UUID, visit_id: UUID, percent: Decimal | None) -> None:
+        """Keep (or with None forget) the visit's cover."""
