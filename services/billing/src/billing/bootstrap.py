@@ -14,7 +14,14 @@ from petcare_kit.runtime import ServiceRuntime
 from petcare_kit.waiting import WaitingRoom
 
 from billing.config import BillingSettings
-from billing.entrypoints import consumers, payments_jobs, scheduling_consumers, texting_charges_jobs, texting_consumers
+from billing.entrypoints import (
+    consumers,
+    payments_jobs,
+    plans_jobs,
+    scheduling_consumers,
+    texting_charges_jobs,
+    texting_consumers,
+)
 from billing.entrypoints.api import invoices, packages, payments, plans, texting_charges
 
 GROUP = "billing"
@@ -36,7 +43,7 @@ def build_router(settings: BillingSettings) -> EventRouter:
     """The declared types, their handlers, and the room where events wait for unknown people."""
     room = WaitingRoom(GROUP, timedelta(seconds=settings.unknown_person_wait_seconds))
     router = EventRouter(handles=HANDLES, waiting=room)
-    consumers.register(router)
+    consumers.register(router, settings)
     scheduling_consumers.register(router)
     texting_consumers.register(router)
     return router
@@ -50,6 +57,7 @@ def create_app(settings: BillingSettings | None = None) -> FastAPI:
         expiry = router.waiting.expiry_job(runtime.sessions)
         runtime.add_background_task(expiry.name, expiry.run_forever)
     payments_jobs.start(runtime)
+    plans_jobs.start(runtime)
     texting_charges_jobs.start(runtime)
     return create_service_app(runtime, title="Billing", description=DESCRIPTION,
                               routers=[plans.router, invoices.router, payments.router, packages.router,

@@ -20,9 +20,16 @@ class BillingSettings(ServiceSettings):
     """The platform account's secret key (one Stripe account per deployment)."""
     stripe_api_base: str | None = Field(None, validation_alias=shared("STRIPE_API_BASE"))
     """Unset: the real Stripe. The dev launcher and tests point it at the localstripe sandbox."""
+    trial_length_seconds: float | None = Field(None, gt=0)
+    """Plans (R-PLAN-1), tests and demos only: a trial lasts this many seconds from registration
+    instead of 14 local days (refused in production; see docs/billing.md, `## Plans`)."""
+    plans_job_interval_seconds: float = Field(30.0, gt=0)
+    """Plans: how often ended trials are looked for (each is announced once, by one replica)."""
 
     @model_validator(mode="after")
     def _refuse_dev_stripe_key_in_production(self) -> "BillingSettings":
         if self.environment == "production" and self.stripe_api_key == DEV_STRIPE_API_KEY:
             raise ValueError("STRIPE_API_KEY must be set to the real platform key in production")
+        if self.environment == "production" and self.trial_length_seconds is not None:
+            raise ValueError("BILLING_TRIAL_LENGTH_SECONDS is for tests: a trial lasts 14 days (R-PLAN-1)")
         return self
