@@ -62,6 +62,9 @@ EVENTS = {
         invoice_id=uuid4(), client_id=c.client_id, number="INV-1", total_cents=200)),
     "R-NEVER-2 visit scheduled": (0, lambda c: scheduling.VisitScheduled(
         visit_id=uuid4(), client_id=c.client_id, visit=visit())),
+    "R-NEVER-2 visit scheduled v2 (price and invoice for billing)": (0, lambda c: scheduling.VisitScheduledV2(
+        visit_id=uuid4(), client_id=c.client_id, visit=visit(), service_id=uuid4(), price_cents=2500, taxable=True,
+        invoice_id=uuid4())),
     "R-NEVER-2 visit moved": (0, lambda c: scheduling.VisitMoved(
         visit_id=uuid4(), client_id=c.client_id, visit=visit())),
     "R-NEVER-2 visit reassigned": (0, lambda c: scheduling.VisitReassigned(

@@ -208,7 +208,9 @@ async def test_bad_input_is_a_4xx_in_the_one_shape_and_changes_nothing(service: 
            booking(world, walk, pet_ids=[]), booking(world, walk, visit_date="0001-01-01"),
            booking(world, walk, start_time="25:00"), booking(world, walk, duration_minutes=0),
            booking(world, walk, staff_id=str(uuid4())), booking(world, walk, client_id="not-a-uuid"),
-           booking(world, walk, colour="red"), booking(world, walk, start_time="09:00+02:00")]
+           booking(world, walk, colour="red"), booking(world, walk, start_time="09:00+02:00"),
+           booking(world, walk, invoice_id=str(uuid4()), do_not_invoice=True),  # R-INV-1: one choice
+           booking(world, walk, invoice_id="INV-1")]
     for body in bad:
         answer = await service.call(world.admin, "POST", "/visits", json=body)
         assert 400 <= answer.status_code < 500, (body, answer.text)

@@ -12,6 +12,7 @@ from petcare_contracts import SYSTEM, Actor, Envelope, EventPayload, new_envelop
 from petcare_kit.client_directory import DirectoryCompany, DirectoryPerson
 from scheduling.domain.catalogue import ScheduleBlock, Service
 from scheduling.domain.errors import BlockNotFound, ServiceNotFound, VisitNotFound
+from scheduling.domain.invoices import InvoiceNotFound, InvoiceVisits
 from scheduling.domain.pets import Pet
 from scheduling.domain.visits import Visit, VisitStatus
 
@@ -141,6 +142,29 @@ class FakePeople:
         return found if found is not None and found.company_id == company_id else None
 
 
+class FakeInvoices:
+    """The invoice read model (billing.invoice.visits_changed), highest revision kept."""
+
+    def __init__(self) -> None:
+        self.rows: dict[tuple[UUID, UUID], InvoiceVisits] = {}
+
+    async def record(self, invoice: InvoiceVisits) -> bool:
+        known = self.rows.get((invoice.company_id, invoice.invoice_id))
+        if known is not None and known.revision >= invoice.revision:
+            return False
+        self.rows[(invoice.company_id, invoice.invoice_id)] = invoice
+        return True
+
+    async def get(self, company_id: UUID, invoice_id: UUID) -> InvoiceVisits:
+        found = await self.find(company_id, invoice_id)
+        if found is None:
+            raise InvoiceNotFound("No such invoice in your company.")
+        return found
+
+    async def find(self, company_id: UUID, invoice_id: UUID) -> InvoiceVisits | None:
+        return self.rows.get((company_id, invoice_id))
+
+
 class FakeUnitOfWork:
     """Events are kept in `published` as they would be queued; `commits` counts commits."""
 
@@ -150,6 +174,7 @@ class FakeUnitOfWork:
         self.pets = FakePets()
         self.visits = FakeVisits()
         self.people = FakePeople()
+        self.invoices = FakeInvoices()
         self.published: list[Envelope] = []
         self.commits = 0
 
@@ -169,3 +194,7 @@ class FakeUnitOfWork:
 
     def events(self, event_type: str) -> list[dict[str, Any]]:
         return [e.data for e in self.published if e.type == event_type]
+
+    def versions(self, event_type: str) -> list[int]:
+        """The contract version of each event of that type, in order."""
+        return [e.version for e in self.published if e.type == event_type]

@@ -26,6 +26,7 @@ async def test_r_sched_5_each_approved_visit_has_one_event_naming_service_pets_a
     created = await templates.approve_period(world.ctx, template.id, ApprovePeriod(period_start=D("2026-03-09")))
 
     events = world.uow.events("scheduling.visit.scheduled")
+    assert world.uow.versions("scheduling.visit.scheduled") == [2, 2]
     assert [e["visit_id"] for e in events] == [str(v.id) for v in created]
     assert {(e["visit"]["service_name"], tuple(e["visit"]["pet_names"]), e["visit"]["staff_name"]) for e in events} \
         == {("Dog walk", ("Rex",), "Sam Sitter")}

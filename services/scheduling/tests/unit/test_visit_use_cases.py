@@ -86,6 +86,7 @@ async def test_r_sched_3_scheduling_stores_the_visit_publishes_it_and_commits_on
     assert (visit.status, visit.duration_minutes, visit.staff_note) == (VisitStatus.SCHEDULED, 30, "Key under the mat")
     assert visit.starts_at == datetime(2026, 6, 1, 13, tzinfo=UTC)  # 09:00 EDT
     [event] = uow.events("scheduling.visit.scheduled")
+    assert uow.versions("scheduling.visit.scheduled") == [2], "v2: with price and invoice for billing (R-INV-1)"
     assert event["visit"]["service_name"] == "Dog walk" and event["visit"]["pet_names"] == ["Rex"]
     assert event["visit"]["starts_at"].startswith("2026-06-01T09:00:00-04:00")
     assert "Key under the mat" not in str(event)

@@ -29,11 +29,15 @@ class SqlInvoices:
         return (await self.session.execute(statement)).first() is not None
 
     async def get(self, company_id: UUID, invoice_id: UUID) -> InvoiceVisits:
+        found = await self.find(company_id, invoice_id)
+        if found is None:
+            raise InvoiceNotFound("No such invoice in your company.", details={"invoice_id": str(invoice_id)})
+        return found
+
+    async def find(self, company_id: UUID, invoice_id: UUID) -> InvoiceVisits | None:
         row = (await self.session.execute(select(invoice_visits).where(
             invoice_visits.c.company_id == company_id, invoice_visits.c.invoice_id == invoice_id))).one_or_none()
-        if row is None:
-            raise InvoiceNotFound("No such invoice in your company.", details={"invoice_id": str(invoice_id)})
-        return _invoice(row)
+        return None if row is None else _invoice(row)
 
 
 def _invoice(row: Any) -> InvoiceVisits:

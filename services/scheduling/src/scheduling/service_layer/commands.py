@@ -9,7 +9,7 @@ from typing import Annotated
 from uuid import UUID
 
 from petcare_kit.validation import NOT_SENT, PatchBody
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Note = Annotated[str, StringConstraints(max_length=5000)]
@@ -108,6 +108,17 @@ class ScheduleVisit(Command):
     staff_note: Note | None = None
     override_conflicts: bool = False
     """R-SCHED-4: schedule even when the staff member has overlapping visits."""
+    invoice_id: UUID | None = None
+    """R-INV-1: the client's open invoice the visit goes on (as picked by the scheduler). Without it
+    (and without `do_not_invoice`) the visit goes on a new invoice."""
+    do_not_invoice: bool = False
+    """R-INV-1: put the visit on no invoice at all (never with `invoice_id`)."""
+
+    @model_validator(mode="after")
+    def _one_invoice_choice(self) -> ScheduleVisit:
+        if self.do_not_invoice and self.invoice_id is not None:
+            raise ValueError("send either invoice_id or do_not_invoice: true, not both")
+        return self
 
 
 class MoveVisit(Command):

@@ -1,5 +1,6 @@
-"""What "Send Confirmation" needs beyond ports.py: the invoice read model (R-SCHED-10), on a unit of
-work that has the repositories of ports.py too. Never commits; every read is scoped to one company."""
+"""What "Send Confirmation" and the invoice choice of a booking need beyond ports.py: the invoice read
+model (R-SCHED-10, R-INV-1), on a unit of work that has the repositories of ports.py too. Never
+commits; every read is scoped to one company."""
 
 from __future__ import annotations
 
@@ -18,6 +19,9 @@ class Invoices(Protocol):
 
     async def get(self, company_id: UUID, invoice_id: UUID) -> InvoiceVisits:
         """Raises InvoiceNotFound (404, also another company's)."""
+
+    async def find(self, company_id: UUID, invoice_id: UUID) -> InvoiceVisits | None:
+        """The invoice as last heard of, or None (not heard of yet, or another company's)."""
 
 
 class InvoicesUnitOfWork(UnitOfWork, Protocol):

@@ -12,7 +12,6 @@ from petcare_contracts.events.scheduling import (
     AnsweredVisit,
     ServiceRequestAnsweredV2,
     ServiceRequestSubmitted,
-    VisitScheduled,
     VisitSummary,
 )
 from petcare_kit.errors import Forbidden
@@ -20,6 +19,7 @@ from petcare_kit.errors import Forbidden
 from scheduling.domain.conflicts import check_no_conflicts
 from scheduling.domain.cutoffs import check_cutoff
 from scheduling.domain.errors import ClientNotFound
+from scheduling.domain.invoice_choice import request_invoice_id
 from scheduling.domain.requests import (
     Decision,
     RequestNotFound,
@@ -33,6 +33,7 @@ from scheduling.service_layer.context import Context
 from scheduling.service_layer.requests_commands import DecideRequestedVisit, RequestServices
 from scheduling.service_layer.requests_ports import repos
 from scheduling.service_layer.summaries import company_zone, summarise
+from scheduling.service_layer.visit_invoicing import scheduled_event
 from scheduling.service_layer.visits import check_client, check_client_pets, check_staff
 
 
@@ -85,12 +86,14 @@ async def requested_summaries(ctx: Context, request: ServiceRequest) -> list[Vis
 
 async def decide_requested_visit(ctx: Context, request_id: UUID, requested_visit_id: UUID,
                                  command: DecideRequestedVisit) -> ServiceRequest:
-    """R-SCHED-6: a manager approves one requested visit (it is booked: `scheduling.visit.scheduled`,
-    never a notice by itself, R-NEVER-2) or rejects it. When it was the request's last undecided
-    visit, the client's ONE confirmation is published (`scheduling.service_request.answered` v2,
-    R-EMAIL-2) listing every visit with its decision. Raises RequestNotFound, RequestedVisitNotFound,
-    RequestAlreadyDecided, and on approval what booking raises (ClientInactive, PetsNotAllowed,
-    ServiceDisabled, BlockNotAllowed, StaffNotFound, StaffConflict unless `override_conflicts`)."""
+    """R-SCHED-6: a manager approves one requested visit (it is booked: `scheduling.visit.scheduled`
+    v2, never a notice by itself, R-NEVER-2; R-INV-1: the request's approved visits share one new
+    invoice, `domain.invoice_choice.request_invoice_id`) or rejects it. When it was the request's
+    last undecided visit, the client's ONE confirmation is published
+    (`scheduling.service_request.answered` v2, R-EMAIL-2) listing every visit with its decision.
+    Raises RequestNotFound, RequestedVisitNotFound, RequestAlreadyDecided, and on approval what
+    booking raises (ClientInactive, PetsNotAllowed, ServiceDisabled, BlockNotAllowed, StaffNotFound,
+    StaffConflict unless `override_conflicts`)."""
     request = await repos(ctx).service_requests.get(ctx.company_id, request_id, for_update=True)
     wanted = request.visit(requested_visit_id)
     tz = await company_zone(ctx)
@@ -106,7 +109,8 @@ async def decide_requested_visit(ctx: Context, request_id: UUID, requested_visit
 
 async def _book(ctx: Context, request: ServiceRequest, day: date, command: DecideRequestedVisit,
                 tz: ZoneInfo) -> Visit:
-    """Put an approved requested visit on the calendar, checked as a scheduler's booking is."""
+    """Put an approved requested visit on the calendar, checked as a scheduler's booking is, on the
+    request's own new invoice (R-INV-1: the same id for each visit of the request, and on a retry)."""
     await check_client(ctx, request.client_id)
     pet_ids = await check_client_pets(ctx, request.client_id, list(request.pet_ids))
     service = await ctx.uow.services.get(ctx.company_id, request.service_id)
@@ -121,8 +125,7 @@ async def _book(ctx: Context, request: ServiceRequest, day: date, command: Decid
         around = await ctx.uow.visits.of_staff_between(ctx.company_id, visit.staff_id, visit.starts_at, visit.ends_at)
         check_no_conflicts(visit, around, override=command.override_conflicts)
     await ctx.uow.visits.add(visit)
-    await ctx.publish(VisitScheduled(visit_id=visit.id, client_id=visit.client_id,
-                                     visit=await summarise(ctx, visit, tz)))
+    await ctx.publish(scheduled_event(visit, service, await summarise(ctx, visit, tz), request_invoice_id(request.id)))
     return visit
 
 

@@ -3,8 +3,10 @@ get with the 12-month projection, approve a period by hand, end, approve due per
 end a deactivated client's templates. Each commits once, except when called from a consumer (the
 batch commits).
 
-Approving a period creates its visits as visits scheduled by the business (`scheduling.visit.scheduled`,
-never a notice to the client, R-NEVER-2), each carrying `template_id`. A period is approved once: the
+Approving a period creates its visits as visits scheduled by the business (`scheduling.visit.scheduled`
+v2, never a notice to the client, R-NEVER-2), each carrying `template_id`; the period's visits share
+one new invoice (R-INV-1), whose id is derived from the template and the period's start
+(`domain.invoice_choice.period_invoice_id`). A period is approved once: the
 approval row (template, period start) is written before the visits, and a second approver, by hand,
 on another replica or after a restart, finds it and creates nothing.
 """
@@ -14,21 +16,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from uuid import UUID, uuid4
-from zoneinfo import ZoneInfo
-
-from petcare_contracts.events.scheduling import VisitScheduled, VisitSummary
 
 from scheduling.domain import local_time
 from scheduling.domain.billing_periods import BillingFrequency, Period
-from scheduling.domain.catalogue import ScheduleBlock
 from scheduling.domain.conflicts import check_no_conflicts
+from scheduling.domain.invoice_choice import period_invoice_id
 from scheduling.domain.recurrence import Recurrence, build_rule
 from scheduling.domain.templates import PeriodAlreadyApproved, ProjectedPeriod, Template
 from scheduling.domain.visits import Visit, place
 from scheduling.service_layer.context import Context
-from scheduling.service_layer.summaries import company_zone
+from scheduling.service_layer.summaries import company_zone, pet_names, staff_of, summary_of
 from scheduling.service_layer.templates_commands import ApprovePeriod, CreateTemplate, EndTemplate
 from scheduling.service_layer.templates_ports import ApprovedBy, repos
+from scheduling.service_layer.visit_invoicing import scheduled_event
 from scheduling.service_layer.visits import check_client, check_client_pets, check_staff
 
 FIRST_DATES_CHECKED = 14
@@ -162,7 +162,8 @@ async def _approve(ctx: Context, template: Template, period: Period, today: date
     """Record the period's approval, then create its visits; None (and nothing created) when the
     period was approved already. The period's visits and their events are written in one insert
     each, and what the events name (service, block, pets, staff) is read once: every visit of a
-    template has the same."""
+    template has the same. Their events name the service's price and taxable flag now and the
+    period's one new invoice (R-INV-1)."""
     tz = local_time.zone(template.time_zone)
     occurrences = template.occurrences(period, not_before=today)
     recorded = await repos(ctx).templates.record_approval(
@@ -182,10 +183,13 @@ async def _approve(ctx: Context, template: Template, period: Period, today: date
     if not override_conflicts:
         await _check_conflicts(ctx, created)
     await ctx.uow.visits.add_many(created)
-    summaries = await _summaries(ctx, template, block, created, tz)
+    service = await ctx.uow.services.get(ctx.company_id, template.service_id)
+    pets = await pet_names(ctx, ctx.company_id, template.pet_ids)
+    staff = await staff_of(ctx, ctx.company_id, template.staff_id)
+    invoice_id = period_invoice_id(template.id, period.start)
     await repos(ctx).publish_many(
-        [VisitScheduled(visit_id=visit.id, client_id=visit.client_id, visit=summary)
-         for visit, summary in zip(created, summaries, strict=True)],
+        [scheduled_event(visit, service, summary_of(visit, service, block, pets, staff, tz), invoice_id)
+         for visit in created],
         company_id=ctx.company_id, actor=ctx.identity.actor())
     return created
 
@@ -201,20 +205,6 @@ async def _check_conflicts(ctx: Context, new: list[Visit]) -> None:
                                                    max(v.ends_at for v in new))
     for index, visit in enumerate(new):
         check_no_conflicts(visit, [*around, *new[:index]], override=False)
-
-
-async def _summaries(ctx: Context, template: Template, block: ScheduleBlock | None, new: list[Visit],
-                     tz: ZoneInfo) -> list[VisitSummary]:
-    """`summaries.summarise` for each of a template's new visits, reading the names once."""
-    service = await ctx.uow.services.get(ctx.company_id, template.service_id)
-    pets = {pet.id: pet.name for pet in await ctx.uow.pets.many(ctx.company_id, list(template.pet_ids))}
-    staff = await ctx.uow.people.person(ctx.company_id, template.staff_id) if template.staff_id else None
-    return [VisitSummary(
-        visit_id=visit.id, service_name=service.name, visit_date=visit.visit_date,
-        starts_at=None if visit.block_id else local_time.local(visit.starts_at, tz),
-        time_block=block.title if block and visit.block_id else None,
-        pet_names=[pets[pet_id] for pet_id in visit.pet_ids if pet_id in pets],
-        staff_name=staff.name if staff else None) for visit in new]
 
 
 async def _save_next(ctx: Context, template: Template, today: date) -> None:

@@ -1,7 +1,8 @@
 """Use cases of visits (R-SCHED-3, R-SCHED-4, R-SCHED-10): schedule, move, reassign, change, cancel,
 delete, bulk-cancel, and the reads. Each commits once and publishes the scheduler-edit events of
-contracts (`scheduling.visit.scheduled`, `.moved`, `.reassigned`, `.cancelled_by_staff`,
-`.deleted`): facts that notifications never turns into anything for the client (R-NEVER-2)."""
+contracts (`scheduling.visit.scheduled` v2 with the price and the invoice choice for billing,
+R-INV-1; `.moved`, `.reassigned`, `.cancelled_by_staff`, `.deleted`): facts that notifications never
+turns into anything for the client (R-NEVER-2)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from petcare_contracts.events.scheduling import (
     VisitDeleted,
     VisitMoved,
     VisitReassigned,
-    VisitScheduled,
     VisitUpdated,
 )
 
@@ -31,6 +31,7 @@ from scheduling.domain.visits import Visit, VisitStatus, check_pets, place
 from scheduling.service_layer.commands import BulkCancelVisits, MoveVisit, ReassignVisit, ScheduleVisit, UpdateVisit
 from scheduling.service_layer.context import Context
 from scheduling.service_layer.summaries import company_zone, summarise
+from scheduling.service_layer.visit_invoicing import invoice_of_booking, scheduled_event
 
 
 async def check_client(ctx: Context, client_id: UUID) -> None:
@@ -83,10 +84,14 @@ async def _check_conflicts(ctx: Context, visit: Visit, *, override: bool) -> Non
 async def schedule_visit(ctx: Context, command: ScheduleVisit) -> Visit:
     """R-SCHED-3: book a visit for an active client's own pets, with an active service, at a time or
     in one of the service's blocks (on its weekday), optionally with a staff member. Publishes
-    `scheduling.visit.scheduled` (never a notice to the client, R-NEVER-2).
+    `scheduling.visit.scheduled` v2 (never a notice to the client, R-NEVER-2) with the service's
+    price and taxable flag now and the invoice (R-INV-1): `invoice_id` as picked, none with
+    `do_not_invoice`, else a new id (a new invoice). The context's unit of work has the invoice read
+    model (invoices_ports) when `invoice_id` is given.
     Raises CompanyNotKnownYet, ClientNotFound, ClientInactive, PetsNotAllowed, ServiceNotFound,
     ServiceDisabled, BlockNotFound, BlockNotAllowed, InvalidVisitTime, StaffNotFound, StaffInactive,
-    StaffConflict (R-SCHED-4, 409 naming the conflicting visits unless `override_conflicts`)."""
+    StaffConflict (R-SCHED-4, 409 naming the conflicting visits unless `override_conflicts`),
+    InvoiceOfAnotherClient (422: the read model knows the picked invoice is another client's)."""
     tz = await company_zone(ctx)
     await check_client(ctx, command.client_id)
     pet_ids = await check_client_pets(ctx, command.client_id, command.pet_ids)
@@ -100,9 +105,10 @@ async def schedule_visit(ctx: Context, command: ScheduleVisit) -> Visit:
                   where.start_time, where.block_id, duration, where.starts_at, where.ends_at,
                   staff_id=command.staff_id, staff_note=command.staff_note)
     await _check_conflicts(ctx, visit, override=command.override_conflicts)
+    invoice_id = await invoice_of_booking(ctx, command.client_id, command.invoice_id,
+                                          do_not_invoice=command.do_not_invoice)
     await ctx.uow.visits.add(visit)
-    await ctx.publish(VisitScheduled(visit_id=visit.id, client_id=visit.client_id,
-                                     visit=await summarise(ctx, visit, tz)))
+    await ctx.publish(scheduled_event(visit, service, await summarise(ctx, visit, tz), invoice_id))
     await ctx.commit()
     return visit
 

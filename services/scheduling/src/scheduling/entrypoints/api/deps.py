@@ -10,6 +10,7 @@ from fastapi import Depends
 from petcare_kit.app import UnitOfWorkDep
 from petcare_kit.identity import IdentityDep
 
+from scheduling.adapters.invoices_unit_of_work import SqlInvoicesUnitOfWork
 from scheduling.adapters.unit_of_work import SqlUnitOfWork
 from scheduling.service_layer.context import Context
 
@@ -19,3 +20,12 @@ async def _context(uow: UnitOfWorkDep, identity: IdentityDep) -> AsyncIterator[C
 
 
 ContextDep = Annotated[Context, Depends(_context)]
+
+
+async def _invoices_context(uow: UnitOfWorkDep, identity: IdentityDep) -> AsyncIterator[Context]:
+    yield Context(SqlInvoicesUnitOfWork(uow), identity)
+
+
+InvoicesContextDep = Annotated[Context, Depends(_invoices_context)]
+"""A context whose unit of work has the invoice read model too (service_layer.invoices_ports):
+"Send Confirmation" and booking a visit on a picked invoice (R-INV-1)."""

@@ -3,28 +3,17 @@ business's managers. Thin: the route calls the use case and returns what was sen
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from petcare_contracts.events.scheduling import VisitSummary
-from petcare_kit.app import UnitOfWorkDep
-from petcare_kit.identity import MANAGERS, IdentityDep, allow
+from petcare_kit.identity import MANAGERS, allow
 from pydantic import BaseModel
 
-from scheduling.adapters.invoices_unit_of_work import SqlInvoicesUnitOfWork
+from scheduling.entrypoints.api.deps import InvoicesContextDep
 from scheduling.service_layer import invoices
-from scheduling.service_layer.context import Context
 
 router = APIRouter(tags=["invoices"])
-
-
-async def _context(uow: UnitOfWorkDep, identity: IdentityDep) -> AsyncIterator[Context]:
-    yield Context(SqlInvoicesUnitOfWork(uow), identity)
-
-
-InvoicesContextDep = Annotated[Context, Depends(_context)]
 
 
 class ConfirmationView(BaseModel):

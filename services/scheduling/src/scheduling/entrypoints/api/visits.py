@@ -14,7 +14,7 @@ from petcare_kit.identity import MANAGERS, STAFF_ROLES, Role, allow
 from petcare_kit.validation import Limit, Offset
 
 from scheduling.domain.visits import VisitStatus
-from scheduling.entrypoints.api.deps import ContextDep
+from scheduling.entrypoints.api.deps import ContextDep, InvoicesContextDep
 from scheduling.entrypoints.api.schemas import Cancelled, ClientVisitPage, ClientVisitView, VisitPage, VisitView
 from scheduling.service_layer import visits
 from scheduling.service_layer.commands import (
@@ -41,9 +41,13 @@ async def list_visits(ctx: ContextDep, limit: Limit = 50, offset: Offset = 0, cl
 
 
 @router.post("/visits", status_code=201, response_model=VisitView, **allow(*MANAGERS))
-async def schedule_visit(body: ScheduleVisit, ctx: ContextDep) -> VisitView:
+async def schedule_visit(body: ScheduleVisit, ctx: InvoicesContextDep) -> VisitView:
     """R-SCHED-3/R-SCHED-4. A start in a spring-forward gap moves forward by the gap (the answer
-    shows the real start); a start that happens twice on a fall-back day is the first one."""
+    shows the real start); a start that happens twice on a fall-back day is the first one.
+    R-INV-1: `invoice_id` puts the visit on that open invoice of the client (422
+    `invoice_of_another_client` when it is known to be another client's), `do_not_invoice: true` on
+    none (both: 422), neither on a new invoice; billing makes the final check of a picked invoice
+    (one void, paid or unknown to it sends the visit to a new invoice)."""
     return VisitView.of(await visits.schedule_visit(ctx, body))
 
 
