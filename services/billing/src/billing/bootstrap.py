@@ -22,7 +22,7 @@ from billing.entrypoints import (
     texting_charges_jobs,
     texting_consumers,
 )
-from billing.entrypoints.api import invoices, packages, payments, plans, texting_charges
+from billing.entrypoints.api import billing_settings, invoices, packages, payments, plans, texting_charges
 
 GROUP = "billing"
 """The consumer group (and dead-letter topic `billing.dlq`); replicas share it."""
@@ -61,4 +61,4 @@ def create_app(settings: BillingSettings | None = None) -> FastAPI:
     texting_charges_jobs.start(runtime)
     return create_service_app(runtime, title="Billing", description=DESCRIPTION,
                               routers=[plans.router, invoices.router, payments.router, packages.router,
-                                       texting_charges.router])
+                                       texting_charges.router, billing_settings.router])

@@ -9,6 +9,7 @@ from uuid import UUID
 from billing.domain.billing_settings import ClientBilling, CompanyBillingSettings
 from billing.domain.invoices import Invoice, InvoiceNotFound, invoice_number
 from billing.service_layer.invoices_ports import InvoiceFilter
+from petcare_kit.client_directory import DirectoryPerson
 
 
 class FakeInvoices:
@@ -23,6 +24,7 @@ class FakeInvoices:
         self.rates: dict[tuple[UUID, UUID, UUID], int] = {}
         self.zones: dict[UUID, str] = {}
         self.covers: dict[tuple[UUID, UUID], Decimal] = {}
+        self.clients: dict[tuple[UUID, UUID], DirectoryPerson] = {}
 
     # ---- invoices ----
     async def get(self, company_id: UUID, invoice_id: UUID) -> Invoice:
@@ -82,6 +84,14 @@ class FakeInvoices:
 
     async def time_zone(self, company_id: UUID) -> str | None:
         return self.zones.get(company_id)
+
+    async def client(self, company_id: UUID, client_id: UUID) -> DirectoryPerson | None:
+        return self.clients.get((company_id, client_id))
+
+    def add_client(self, company_id: UUID, client_id: UUID) -> None:
+        """Test set-up: a client known to the directory."""
+        person = DirectoryPerson(client_id, company_id, "client", "client", "Ada", "Client")
+        self.clients[(company_id, client_id)] = person
 
     # ---- settings ----
     async def settings(self, company_id: UUID) -> CompanyBillingSettings:

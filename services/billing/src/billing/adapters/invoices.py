@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from petcare_kit.client_directory import Directory
+from petcare_kit.client_directory import Directory, DirectoryPerson
 from sqlalchemy import ColumnElement, and_, delete, false, func, not_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -103,6 +103,10 @@ class SqlInvoices:
     async def time_zone(self, company_id: UUID) -> str | None:
         company = await Directory(self.session).company(company_id)
         return company.time_zone if company else None
+
+    async def client(self, company_id: UUID, client_id: UUID) -> DirectoryPerson | None:
+        person = await Directory(self.session).person(company_id, client_id)
+        return person if person is not None and person.kind == "client" else None
 
     async def _with_lines(self, rows: Sequence[Any]) -> list[Invoice]:
         if not rows:

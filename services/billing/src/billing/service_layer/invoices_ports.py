@@ -10,6 +10,8 @@ from decimal import Decimal
 from typing import Protocol
 from uuid import UUID
 
+from petcare_kit.client_directory import DirectoryPerson
+
 from billing.domain.billing_settings import ClientBilling, CompanyBillingSettings
 from billing.domain.invoices import Invoice, InvoiceStatus
 
@@ -65,6 +67,10 @@ class Invoices(Protocol):
 
     async def time_zone(self, company_id: UUID) -> str | None:
         """The company's IANA zone from the clients directory; None while not known yet."""
+
+    async def client(self, company_id: UUID, client_id: UUID) -> DirectoryPerson | None:
+        """The company's client from the clients directory; None when unknown (or a staff member, or
+        another company's)."""
 
     # ---- company billing settings and a client's own values (R-INV-2, R-INV-3) ----
     async def settings(self, company_id: UUID) -> CompanyBillingSettings:
