@@ -20,6 +20,8 @@ class BillingSettings(ServiceSettings):
     """The platform account's secret key (one Stripe account per deployment)."""
     stripe_api_base: str | None = Field(None, validation_alias=shared("STRIPE_API_BASE"))
     """Unset: the real Stripe. The dev launcher and tests point it at the localstripe sandbox."""
+    portal_base_url: str = "http://localhost:5173/portal"
+    """The client portal's address: "Email To Client" links to `{portal_base_url}/invoices/{id}` (R-EMAIL-5)."""
     trial_length_seconds: float | None = Field(None, gt=0)
     """Plans (R-PLAN-1), tests and demos only: a trial lasts this many seconds from registration
     instead of 14 local days (refused in production; see docs/billing.md, `## Plans`)."""
