@@ -28,10 +28,21 @@ class BillingSettings(ServiceSettings):
     plans_job_interval_seconds: float = Field(30.0, gt=0)
     """Plans: how often ended trials are looked for (each is announced once, by one replica)."""
 
+    payment_recover_after_seconds: float = Field(120.0, gt=0)
+    """Payments (R-PAY-3): an attempt still open this long after its last step is finished by the
+    recovery job, which asks Stripe (longer than a request's Stripe calls take)."""
+    payments_job_interval_seconds: float = Field(10.0, gt=0)
+    """Payments: how often open attempts and pending refunds are looked for."""
+    fault_exit_after_stripe_confirm: bool = False
+    """Tests only (refused in production): the process exits at once (like kill -9) after Stripe
+    confirmed a payment and before billing commits it (tests/suite/test_billing_payment_crash.py)."""
+
     @model_validator(mode="after")
     def _refuse_dev_stripe_key_in_production(self) -> "BillingSettings":
         if self.environment == "production" and self.stripe_api_key == DEV_STRIPE_API_KEY:
             raise ValueError("STRIPE_API_KEY must be set to the real platform key in production")
         if self.environment == "production" and self.trial_length_seconds is not None:
             raise ValueError("BILLING_TRIAL_LENGTH_SECONDS is for tests: a trial lasts 14 days (R-PLAN-1)")
+        if self.environment == "production" and self.fault_exit_after_stripe_confirm:
+            raise ValueError("BILLING_FAULT_EXIT_AFTER_STRIPE_CONFIRM is a test fault: never in production")
         return self
