@@ -207,3 +207,45 @@ async def test_r_pkg_1_another_companys_packages_are_404_and_change_nothing(serv
     assert [e["type"] for e in await service.outbox(since=seq)] == []
     assert (await service.as_(world.admin).get(f"/client-packages/{held['id']}")).json()["revision"] == 1
     assert [p["name"] for p in (await service.as_(world.admin).get("/packages")).json()["items"]] == ["Walk bundle"]
+
+
+async def test_r_pkg_1_bad_input_gets_the_one_error_shape_and_changes_nothing(service: ServiceUnderTest) -> None:
+    world = await company(service)
+    admin = service.as_(world.admin)
+    one = [{"service_id": WALK, "count": 1}]
+    for bad in ({**WALKS, "discount_percent": "10"}, {**WALKS, "price_cents": None},
+                {**WALKS, "services": []}, {**WALKS, "services": [{"service_id": WALK, "count": 0}]},
+                {**WALKS, "services": one + one}, {"name": "x", "services": one, "discount_percent": "120"},
+                {"name": "x", "services": one, "discount_percent": "1.234"}, {**WALKS, "price_cents": 12.5},
+                {**WALKS, "price_cents": -1}, {**WALKS, "limit": "same_year"}, {**WALKS, "name": " "},
+                {**WALKS, "name": "bad\u0000name"}, {**WALKS, "colour": "red"}, {**WALKS, "ends_on": "0001-01-01"}):
+        answer = await admin.post("/packages", json=bad)
+        assert answer.status_code == 422, (bad, answer.text)
+        assert set(answer.json()["error"]) == {"code", "message", "details"}
+    package_id = (await admin.post("/packages", json=WALKS)).json()["id"]
+    for patch in ({"name": None}, {"limit": None}, {"price_cents": None}, {"services": []}, {"active": None}):
+        assert (await admin.patch(f"/packages/{package_id}", json=patch)).status_code == 422, patch
+    covers = await admin.patch(f"/packages/{package_id}", json={"services": one, "ends_on": None})
+    assert covers.status_code == 200 and covers.json()["services"] == [{"service_id": WALK, "count": 1}]
+    assert len((await admin.get("/packages")).json()["items"]) == 1
+    unknown = await admin.post(f"/clients/{uuid4()}/packages", json={"package_id": package_id})
+    assert unknown.status_code == 404 and unknown.json()["error"]["code"] == "client_not_found"
+    assert (await admin.post(f"/clients/{world.client_id}/packages", json={"package_id": str(uuid4())})
+            ).json()["error"]["code"] == "package_not_found"
+
+
+async def test_r_pkg_1_only_managers_change_packages(service: ServiceUnderTest) -> None:
+    world = await company(service)
+    held = await sell(service, world)
+    staff = Identity(Role.STAFF, person_id=uuid4(), company_id=world.company_id)
+    manager = Identity(Role.OFFICE_MANAGER, person_id=uuid4(), company_id=world.company_id)
+    for who in (staff, world.client):
+        caller = service.as_(who)
+        answers = [await caller.post("/packages", json=WALKS), await caller.get("/packages"),
+                   await caller.patch(f"/packages/{held['package_id']}", json={"active": False}),
+                   await caller.post(f"/clients/{world.client_id}/packages", json={"package_id": held["package_id"]}),
+                   await caller.post(f"/client-packages/{held['id']}/redemptions", json=redemption("2030-03-04")),
+                   await caller.delete(f"/client-packages/{held['id']}/redemptions/{uuid4()}")]
+        assert [a.status_code for a in answers] == [403] * len(answers), (who.role, [a.text for a in answers])
+    assert (await service.as_(manager).post(f"/client-packages/{held['id']}/redemptions",
+                                            json=redemption("2030-03-04"))).status_code == 201
