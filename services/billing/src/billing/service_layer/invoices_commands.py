@@ -1,7 +1,7 @@
 """What managers ask of invoices (R-INV-2..4, R-EMAIL-5), one command per use case; also the API's
 request bodies: unknown fields are refused and sizes bounded, so bad input is a 422 in the one error
 shape before anything changes. Money is integer cents; percentages are Decimal (0..100, at most
-three decimal places: 8.875 %)."""
+four decimal places: 8.875 %)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from billing.service_layer.commands import Command
 
 Description = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Cents = Annotated[int, Field(ge=0, le=100_000_000, description="integer cents (exact money), 0..$1,000,000")]
-Percent = Annotated[Decimal, Field(ge=0, le=100, max_digits=6, decimal_places=3,
+Percent = Annotated[Decimal, Field(ge=0, le=100, max_digits=7, decimal_places=4,
                                    description="a percentage 0..100, e.g. \"10\" or \"8.875\"")]
 
 
