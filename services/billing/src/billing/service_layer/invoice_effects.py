@@ -51,7 +51,8 @@ async def save_and_publish(ctx: Context, invoice: Invoice, *, new: bool = False)
     `billing.invoice.visits_changed` v1 when its set of visits differs from the last one published
     (scheduling's read model, R-SCHED-10). The one way an invoice change is stored. Never commits."""
     invoice.revision += 1
-    visits = tuple(invoice.visit_ids())
+    # A void invoice bills no visit: scheduling's read model must drop them (the contract's []).
+    visits = () if invoice.voided else tuple(invoice.visit_ids())
     visits_changed = visits != invoice.published_visit_ids
     invoice.published_visit_ids = visits
     if new:
