@@ -38,6 +38,12 @@ EVENTS = {
         payment_id=uuid4(), invoice_id=uuid4(), client_id=c.client_id, amount_cents=4250, initiated_by="client")),
     "R-EMAIL-4 business charged the card": (1, lambda c: billing.PaymentSucceeded(
         payment_id=uuid4(), invoice_id=uuid4(), client_id=c.client_id, amount_cents=4250, initiated_by="business")),
+    "R-EMAIL-3 client paid by card (v2)": (1, lambda c: billing.PaymentSucceededV2(
+        payment_id=uuid4(), invoice_ids=[uuid4(), uuid4()], client_id=c.client_id, amount_cents=4750, tip_cents=500,
+        initiated_by="client", card_brand="visa", card_last4="4242")),
+    "R-EMAIL-4 business charged the card (v2)": (1, lambda c: billing.PaymentSucceededV2(
+        payment_id=uuid4(), invoice_ids=[uuid4()], client_id=c.client_id, amount_cents=4250, initiated_by="business",
+        card_last4="4242")),
     "R-EMAIL-5 invoice emailed": (1, lambda c: billing.InvoiceEmailRequested(
         invoice_id=uuid4(), client_id=c.client_id, number="INV-7", total_cents=9000, balance_cents=9000,
         invoice_url="http://portal/invoices/7")),

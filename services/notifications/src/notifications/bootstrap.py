@@ -27,7 +27,7 @@ HANDLES: list[type[EventPayload]] = [
     scheduling.ConfirmationRequested,
     scheduling.VisitCompleted, scheduling.VisitStarted, scheduling.ServiceRequestSubmitted,
     scheduling.ChangeRequestSubmitted, scheduling.StaffLate,
-    billing.PaymentSucceeded, billing.InvoiceEmailRequested,
+    billing.PaymentSucceeded, billing.PaymentSucceededV2, billing.InvoiceEmailRequested,
     texting.TextReceived, texting.UnassignedTextAssigned, texting.UnassignedTextReceived,
     texting.UnassignedTextReceivedV2, texting.MobileFieldChanged,
     texting.TextSent, texting.TextDelivered, texting.TextFailed, texting.TextNotSent,

@@ -123,8 +123,12 @@ def _request_answered(company: str, data: dict[str, Any]) -> EmailContent:
 def _payment(company: str, data: dict[str, Any], *, by_client: bool) -> EmailContent:
     """R-EMAIL-3 (the client paid by card) and R-EMAIL-4 (the business charged the client's card)."""
     amount = words.format_money(data["amount_cents"], data.get("currency") or "USD")
-    card = f"ending in {data['card_last4']}" if data.get("card_last4") else "on file"
-    facts = (("Amount", amount), ("Card", card), ("Payment reference", str(data["payment_id"])))
+    brand = f"{str(data['card_brand']).title()} " if data.get("card_brand") else ""
+    card = f"{brand}ending in {data['card_last4']}" if data.get("card_last4") else "on file"
+    tip = data.get("tip_cents") or 0  # v2: the tip is part of the amount
+    facts = (("Amount", amount),
+             *((("Tip included", words.format_money(tip, data.get("currency") or "USD")),) if tip else ()),
+             ("Card", card), ("Payment reference", str(data["payment_id"])))
     if by_client:
         thanks = f"Thank you! Your card payment of {amount} to {company} went through."
         return EmailContent(f"{company}: we received your payment of {amount}", (thanks,), facts=facts)

@@ -77,7 +77,10 @@ async def on_confirmation_requested(uow: UnitOfWork, envelope: Envelope,
     await email_about(uow, envelope, Trigger.SCHEDULE_CONFIRMATION, event.client_id, event.model_dump(mode="json"))
 
 
-async def on_payment_succeeded(uow: UnitOfWork, envelope: Envelope, event: billing.PaymentSucceeded) -> None:
+async def on_payment_succeeded(uow: UnitOfWork, envelope: Envelope,
+                               event: billing.PaymentSucceeded | billing.PaymentSucceededV2) -> None:
+    """R-EMAIL-3 (the client paid) or R-EMAIL-4 (the business charged the card): one email per
+    payment; v2 covers several invoices and a tip (billing publishes one v2 per payment)."""
     await email_about(uow, envelope, payment_trigger(event.initiated_by), event.client_id,
                       event.model_dump(mode="json"))
 
@@ -121,6 +124,7 @@ SUBSCRIBERS: dict[type[EventPayload], Subscriber] = {
     scheduling.ChangeRequestAnswered: on_change_request_answered,
     scheduling.ConfirmationRequested: on_confirmation_requested,
     billing.PaymentSucceeded: on_payment_succeeded,
+    billing.PaymentSucceededV2: on_payment_succeeded,  # one per payment, several invoices, tip
     billing.InvoiceEmailRequested: on_invoice_email_requested,
     scheduling.VisitCompleted: on_visit_completed,
     texting.TextReceived: on_text_received,
