@@ -10,6 +10,7 @@ from billing.domain.billing_settings import CompanyBillingSettings
 from billing.domain.due_dates import DueDateBasis, DueDateRule
 from billing.domain.invoices import Discount, Invoice, InvoiceNotFound, InvoiceStatus, Line, visit_line
 from billing.service_layer.invoices_ports import InvoiceFilter
+from petcare_kit.errors import TransientError
 from petcare_tools.testing.service import ServiceUnderTest
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -79,3 +80,14 @@ async def test_r_pkg_1_a_visit_cover_is_kept_and_forgotten(service: ServiceUnder
         assert await repo.visit_cover(uuid4(), visit) is None
         await repo.set_visit_cover(company, visit, None)
         assert await repo.visit_cover(company, visit) is None
+
+
+async def test_r_inv_1_an_invoice_created_concurrently_is_retried_not_dead_lettered(service: ServiceUnderTest) -> None:
+    company, invoice_id = uuid4(), uuid4()
+    async with service.runtime.sessions() as session, session.begin():
+        repo = SqlInvoices(session)
+        await repo.add(Invoice(id=invoice_id, company_id=company, client_id=uuid4(), number="INV-0001",
+                               created_at=datetime(2026, 3, 1, tzinfo=UTC)))
+        with pytest.raises(TransientError):  # the consumer retries the batch: then it finds it
+            await repo.add(Invoice(id=invoice_id, company_id=company, client_id=uuid4(), number="INV-0002",
+                                   created_at=datetime(2026, 3, 1, tzinfo=UTC)))

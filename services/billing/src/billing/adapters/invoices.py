@@ -10,6 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from petcare_kit.client_directory import Directory, DirectoryPerson
+from petcare_kit.errors import TransientError
 from sqlalchemy import ColumnElement, and_, delete, false, func, not_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -55,9 +56,13 @@ class SqlInvoices:
         return (await self.session.execute(select(_t.id).where(_t.id == invoice_id))).first() is not None
 
     async def add(self, invoice: Invoice) -> None:
-        await self.session.execute(invoices.insert().values(id=invoice.id, company_id=invoice.company_id,
-                                                            client_id=invoice.client_id, number=invoice.number,
-                                                            created_at=invoice.created_at, **_state(invoice)))
+        """Raises TransientError when a concurrent transaction created an invoice with this id first
+        (two visits of one new invoice consumed by two replicas): the retry then finds it."""
+        statement = (insert(invoices).values(id=invoice.id, company_id=invoice.company_id, client_id=invoice.client_id,
+                                             number=invoice.number, created_at=invoice.created_at, **_state(invoice))
+                     .on_conflict_do_nothing(index_elements=["id"]).returning(_t.id))
+        if (await self.session.execute(statement)).first() is None:
+            raise TransientError(f"invoice {invoice.id} was created concurrently")
         await self._insert_lines(invoice)
 
     async def save(self, invoice: Invoice) -> None:
