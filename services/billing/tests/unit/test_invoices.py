@@ -5,6 +5,7 @@ from decimal import Decimal
 from uuid import uuid4
 
 import pytest
+from billing.domain.due_dates import DueDateBasis, DueDateRule
 from billing.domain.invoices import (
     Discount,
     InvalidLine,
@@ -181,3 +182,26 @@ def test_r_pay_3_payments_and_refunds_never_lose_or_invent_a_cent(price: int,
         assert totals.paid_cents == taken
         assert 0 <= totals.paid_cents <= totals.total_cents
         assert totals.paid_cents + totals.balance_cents == totals.total_cents
+
+
+def test_r_pkg_1_a_package_cover_comes_off_before_the_line_discount_and_tax() -> None:
+    line = visit_line(visit_id=uuid4(), description="Walk", service_price_cents=3_000, taxable=True,
+                      package_cover_percent=Decimal(50))
+    invoice = Invoice(tax_rate_percent=Decimal(10), lines=[line])
+    assert (line.cover_cents, invoice.totals().total_cents) == (1_500, 1_650)
+    full = visit_line(visit_id=uuid4(), description="Walk", service_price_cents=3_000, taxable=True,
+                      package_cover_percent=Decimal(100))
+    assert Invoice(tax_rate_percent=Decimal(10), lines=[full]).totals().total_cents == 0
+
+
+def test_r_inv_3_the_due_date_follows_the_rule_unless_set_by_hand() -> None:
+    lines = [visit_line(visit_id=uuid4(), description="Walk", service_price_cents=1, taxable=False, visit_date=day)
+             for day in (date(2026, 3, 12), date(2026, 3, 2))]
+    invoice = Invoice(lines=[*lines, Line("Key pickup", 500)])
+    invoice.follow_due_date_rule(DueDateRule(DueDateBasis.DAYS_AFTER_LAST_SERVICE, 3))
+    assert invoice.due_date == date(2026, 3, 15)
+    invoice.due_date, invoice.due_date_by_hand = date(2026, 4, 1), True
+    invoice.follow_due_date_rule(DueDateRule(DueDateBasis.ON_FIRST_SERVICE))
+    assert invoice.due_date == date(2026, 4, 1)
+    assert invoice.remove_visit(lines[0].visit_id or uuid4()) and not invoice.remove_visit(uuid4())
+    assert invoice.visit_ids() == [lines[1].visit_id]
