@@ -38,6 +38,8 @@ class Report:
     skipped_samples: list[str] = field(default_factory=list)
     already_applied: dict[str, int] | None = None
     notes: list[str] = field(default_factory=list)
+    plan: dict[str, Any] | None = None
+    """rewind's plan per partition ({"from", "to"}), instead of record counts."""
 
     def saw(self, record: Record) -> None:
         self.read[(record.topic, record.partition)] += 1
@@ -59,6 +61,8 @@ class Report:
 
     def summary(self) -> dict[str, Any]:
         """The counts as JSON-able data (for the audit record)."""
+        if self.plan is not None:
+            return {"plan": self.plan}
         return {
             "read": sum(self.read.values()), "selected": self.total_selected, "written": self.written,
             "skipped": dict(self.skipped),
@@ -94,6 +98,10 @@ class Output:
     def report(self, report: Report) -> None:
         mode = "EXECUTED" if report.execute else "DRY RUN (nothing written; add --execute to write)"
         self.line(f"{report.command}: {mode}")
+        if report.plan is not None:
+            for note in report.notes:
+                self.line(f"note: {note}")
+            return
         if self.tty:
             table = Table("source", "read", "selected")
             for (topic, partition), count in sorted(report.read.items()):

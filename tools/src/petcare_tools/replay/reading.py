@@ -186,3 +186,36 @@ class TopicReader:
         if partition not in self.stats.ends:
             self.high_water[partition] = high_water
             self.stats.ends[partition] = self._end(partition, high_water)
+
+
+def partition_bounds(broker: Broker, topic: str, partitions: list[int]) -> dict[int, tuple[int, int]]:
+    """Each partition's (first offset, end offset) as fetches report them: the end is the high-water
+    mark of a fetch from the broker's end estimate (which the embedded broker gives short: BROKER.md)."""
+    consumer = new_consumer(broker.bootstrap)
+    try:
+        bounds: dict[int, tuple[int, int]] = {}
+        lows: dict[int, int] = {}
+        assignments = []
+        for partition in partitions:
+            low, high = consumer.get_watermark_offsets(TopicPartition(topic, partition), timeout=10)
+            lows[partition] = low
+            assignments.append(TopicPartition(topic, partition, max(low, high - 1)))
+        consumer.assign(assignments)
+        deadline = time.monotonic() + IDLE_TIMEOUT_SECONDS
+        while len(bounds) < len(partitions):
+            if time.monotonic() > deadline:
+                raise Failed(f"{topic}: no fetch answered for partitions {sorted(set(partitions) - set(bounds))}")
+            message = consumer.poll(0.2)
+            if message is None:
+                continue
+            partition = int(message.partition() or 0)
+            error = message.error()
+            if error is not None and error.code() != KafkaError._PARTITION_EOF:
+                raise Failed(f"reading {topic}[{partition}]: {error.str()}")
+            high = (int(message.offset() or 0) if error is not None else
+                    consumer.get_watermark_offsets(TopicPartition(topic, partition), cached=True)[1])
+            if high >= 0:
+                bounds.setdefault(partition, (lows[partition], high))
+        return bounds
+    finally:
+        consumer.close()
