@@ -15,7 +15,6 @@ from petcare_kit.headers import headers_to_json
 from petcare_tools.replay.records import Record
 from petcare_tools.replay.testkit import cli, create_topics, produce, read_all
 from petcare_tools.testing.suite import fresh_migrated_database
-
 from suite.kitdemo_harness import KITDEMO_ALEMBIC
 
 
