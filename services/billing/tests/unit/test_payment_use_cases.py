@@ -15,6 +15,7 @@ from billing.domain.payments import (
     AttemptStatus,
     CardDeclined,
     CardNotFound,
+    CardProcessorUnavailable,
     ChargeOutcome,
     ClientNotFound,
     PaymentAttempt,
@@ -101,6 +102,13 @@ async def test_r_pay_4_a_saved_card_keeps_only_stripe_ids_brand_last4_and_expiry
         await payments_cards.save_card(world.ctx(), world.stripe, uuid4(), SaveCard(payment_method_id="pm_card_visa"))
     with pytest.raises(CardDeclined):
         await world.card("pm_card_visa_chargeDeclined")
+    other = uuid4()
+    world.uow.payments.clients[world.company_id, other] = ClientContact(other, "Bo", None)
+    with pytest.raises(CardDeclined):  # refused on the first card: the customer is kept for the next
+        await payments_cards.save_card(world.ctx(), world.stripe, other,
+                                       SaveCard(payment_method_id="pm_card_visa_chargeDeclined"))
+    await payments_cards.save_card(world.ctx(), world.stripe, other, SaveCard(payment_method_id="pm_card_visa"))
+    assert world.stripe.customers == ["cus_1", "cus_2"]
 
 
 async def test_r_pay_1_the_client_pays_part_of_one_invoice_and_all_of_another_with_a_tip(world: World) -> None:
@@ -267,3 +275,16 @@ async def test_r_pay_3_a_charge_the_invoices_can_no_longer_take_is_kept_for_a_re
     recorded = await pay.record(world.units(), attempt.id, ChargeOutcome("succeeded", "pi_x"))
     assert (recorded.status, recorded.failure_code) == (AttemptStatus.CHARGED_UNAPPLIED, "payment_exceeds_balance")
     assert world.uow.events(SUCCEEDED) == []
+
+
+async def test_r_pay_3_stripe_unreachable_before_the_charge_closes_the_attempt_as_not_charged(world: World) -> None:
+    invoice = await world.invoice(2_000)
+    card = await world.card()
+    world.stripe.down = True
+    with pytest.raises(CardProcessorUnavailable):
+        await pay.take_payment(world.units(), world.stripe, world.request(card, (invoice.id, None)))
+    [attempt] = world.uow.payments.attempts.values()
+    assert attempt.status == AttemptStatus.NOT_CHARGED and await world.balance(invoice.id) == (0, 2_000)
+    world.stripe.down = False  # the invoice can be paid again at once: nothing is left open
+    paid = await pay.take_payment(world.units(), world.stripe, world.request(card, (invoice.id, None)))
+    assert paid.status == AttemptStatus.SUCCEEDED and len(world.stripe.succeeded()) == 1

@@ -36,7 +36,6 @@ from billing.domain.payments import (
     CardProcessorUnavailable,
     ChargeOutcome,
     InitiatedBy,
-    InvalidPaymentMethod,
     PaymentAttempt,
     PaymentInProgress,
     PaymentNotFound,
@@ -184,7 +183,7 @@ async def drive(units: Units, processor: CardProcessor, attempt: PaymentAttempt,
                 amount_cents=attempt.amount_cents, currency=attempt.currency, attempt_id=str(attempt.id),
                 metadata={"company_id": str(attempt.company_id), "client_id": str(attempt.client_id),
                           "initiated_by": attempt.initiated_by})
-        except (CardProcessorUnavailable, InvalidPaymentMethod) as error:
+        except DomainError as error:  # refused, or unreachable (CardProcessorUnavailable)
             # An unconfirmed intent (if Stripe made one) charges nobody: closed as not charged.
             async with units() as ctx:
                 await close_not_charged(ctx, attempt.id, error.message)

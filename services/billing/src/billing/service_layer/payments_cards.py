@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from uuid import UUID, uuid4
 
+from petcare_kit.errors import DomainError
+
 from billing.domain.payments import CardNotFound, ClientNotFound, SavedCard
 from billing.service_layer.context import Context
 from billing.service_layer.payments_commands import SaveCard
@@ -27,7 +29,13 @@ async def save_card(ctx: Context, processor: CardProcessor, client_id: UUID, com
             company_id=str(ctx.company_id), client_id=str(client_id), email=client.email, name=client.name,
             idempotency_key=f"customer-{ctx.company_id}-{client_id}")
         await payments.add_customer(ctx.company_id, client_id, customer_id)
-    details = await processor.attach_card(customer_id=customer_id, payment_method_id=command.payment_method_id)
+        try:
+            details = await processor.attach_card(customer_id=customer_id, payment_method_id=command.payment_method_id)
+        except DomainError:
+            await ctx.commit()  # the card was refused, but the client keeps their one Stripe customer
+            raise
+    else:
+        details = await processor.attach_card(customer_id=customer_id, payment_method_id=command.payment_method_id)
     card = SavedCard(uuid4(), ctx.company_id, client_id, customer_id, details.payment_method_id, details.brand,
                      details.last4, details.exp_month, details.exp_year, ctx.now())
     await payments.add_card(card)
