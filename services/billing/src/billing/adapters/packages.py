@@ -9,10 +9,12 @@ from uuid import UUID
 
 from petcare_kit.client_directory import Directory, DirectoryPerson
 from sqlalchemy import delete, exists, insert, select, tuple_, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from billing.adapters.packages_tables import client_packages, package_redemptions, packages
 from billing.domain.packages import (
+    AlreadyRedeemed,
     ClientPackage,
     ClientPackageNotFound,
     Package,
@@ -117,6 +119,8 @@ class SqlPackages:
         await self._insert_redemptions(held, [r for r in held.redemptions if (r.kind.value, r.item_id) not in stored])
 
     async def _insert_redemptions(self, held: ClientPackage, redemptions: list[Redemption]) -> None:
+        """Raises AlreadyRedeemed when another package took one of these items meanwhile (the unique
+        key, read instead of a 500 when two requests redeem one visit on two packages at once)."""
         if not redemptions:
             return
         rows = []
@@ -126,7 +130,11 @@ class SqlPackages:
             if r.redeemed_at is not None:
                 row["redeemed_at"] = r.redeemed_at
             rows.append(row)
-        await self.session.execute(insert(package_redemptions), rows)
+        inserted = (await self.session.execute(
+            pg_insert(package_redemptions).values(rows).on_conflict_do_nothing(constraint="package_redemptions_once")
+            .returning(package_redemptions.c.item_id))).all()
+        if len(inserted) != len(rows):
+            raise AlreadyRedeemed("This visit is already redeemed against another package.")
 
     async def get_held(self, company_id: UUID, client_package_id: UUID, *, for_update: bool = False) -> ClientPackage:
         found = await self._held(client_packages.c.company_id == company_id,
