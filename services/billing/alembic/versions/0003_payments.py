@@ -88,8 +88,10 @@ def upgrade() -> None:
         sa.Column("status", sa.Text, nullable=False),
         sa.Column("failure_message", sa.Text, nullable=True),
         sa.Column("requested_by", sa.Uuid, nullable=True),
+        sa.Column("request_key", sa.Text, nullable=True),
         sa.Column("recover_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
+        sa.UniqueConstraint("company_id", "requested_by", "request_key", name="payment_refunds_request_key"),
     )
     op.create_index("payment_refunds_by_payment", "payment_refunds", ["payment_id"])
     op.create_index("payment_refunds_pending", "payment_refunds", ["recover_at"],

@@ -156,8 +156,13 @@ async def test_r_pay_3_a_partial_then_full_refund_reduces_what_was_paid(paying: 
         "card_id": card["id"], "invoices": [{"invoice_id": str(invoice_id)}]})).json()
     client_refund = await paying.as_(world.client).post(f"/payments/{payment['id']}/refunds", json={})
     assert client_refund.status_code == 403
-    part = await paying.as_(world.admin).post(f"/payments/{payment['id']}/refunds", json={"amount_cents": 1_000})
+    key = {"Idempotency-Key": "refund-1"}
+    part = await paying.as_(world.admin).post(f"/payments/{payment['id']}/refunds", json={"amount_cents": 1_000},
+                                              headers=key)
     assert part.status_code == 201 and part.json()["status"] == "succeeded", part.text
+    retried = await paying.as_(world.admin).post(f"/payments/{payment['id']}/refunds", json={"amount_cents": 1_000},
+                                                 headers=key)
+    assert retried.status_code == 201 and retried.json()["id"] == part.json()["id"]  # refunded once
     assert await paid_and_balance(paying, invoice_id) == (2_000, 1_000)
     too_much = await paying.as_(world.admin).post(f"/payments/{payment['id']}/refunds", json={"amount_cents": 2_001})
     assert too_much.status_code == 422 and too_much.json()["error"]["code"] == "refund_exceeds_payment"

@@ -32,6 +32,7 @@ class FakePayments:
         self.attempts: dict[UUID, PaymentAttempt] = {}
         self.recover_at: dict[UUID, datetime] = {}
         self.refunds: dict[UUID, tuple[UUID, Refund]] = {}
+        self.refund_keys: dict[tuple[UUID, UUID | None, str], UUID] = {}
 
     async def client(self, company_id: UUID, client_id: UUID) -> ClientContact | None:
         return self.clients.get((company_id, client_id))
@@ -91,8 +92,16 @@ class FakePayments:
         return [a for a in [await self.attempt(company_id, f.id) for f in reversed(found)][offset:offset + limit] if a]
 
     async def add_refund(self, company_id: UUID, refund: Refund, *, requested_by: UUID | None,
-                         recover_at: datetime) -> None:
+                         recover_at: datetime, request_key: str | None = None) -> None:
+        if request_key is not None and (company_id, requested_by, request_key) in self.refund_keys:
+            raise PaymentInProgress("duplicate key")
         self.refunds[refund.id] = (company_id, refund)
+        if request_key is not None:
+            self.refund_keys[company_id, requested_by, request_key] = refund.id
+
+    async def refund_by_key(self, company_id: UUID, requested_by: UUID, request_key: str) -> Refund | None:
+        refund_id = self.refund_keys.get((company_id, requested_by, request_key))
+        return self.refunds[refund_id][1] if refund_id else None
 
     async def refund(self, company_id: UUID, refund_id: UUID, *, lock: bool = False) -> Refund | None:
         found = self.refunds.get(refund_id)

@@ -127,11 +127,22 @@ class SqlPayments:
             .order_by(payments.c.created_at.desc(), payments.c.id).limit(limit).offset(offset))
 
     async def add_refund(self, company_id: UUID, refund: Refund, *, requested_by: UUID | None,
-                         recover_at: datetime) -> None:
-        await self.session.execute(insert(payment_refunds).values(
-            id=refund.id, company_id=company_id, payment_id=refund.payment_id, amount_cents=refund.amount_cents,
-            allocations=_allocations_json(refund.allocations), stripe_refund_id=refund.stripe_refund_id,
-            status=refund.status, requested_by=requested_by, recover_at=recover_at))
+                         recover_at: datetime, request_key: str | None = None) -> None:
+        try:
+            async with self.session.begin_nested():  # a duplicate key must not end the transaction
+                await self.session.execute(insert(payment_refunds).values(
+                    id=refund.id, company_id=company_id, payment_id=refund.payment_id,
+                    amount_cents=refund.amount_cents, allocations=_allocations_json(refund.allocations),
+                    stripe_refund_id=refund.stripe_refund_id, status=refund.status, requested_by=requested_by,
+                    request_key=request_key, recover_at=recover_at))
+        except IntegrityError as error:
+            raise PaymentInProgress("A refund with this Idempotency-Key is under way; retry in a moment.") from error
+
+    async def refund_by_key(self, company_id: UUID, requested_by: UUID, request_key: str) -> Refund | None:
+        row = (await self.session.execute(select(payment_refunds).where(
+            payment_refunds.c.company_id == company_id, payment_refunds.c.requested_by == requested_by,
+            payment_refunds.c.request_key == request_key))).one_or_none()
+        return _refund(row) if row else None
 
     async def refund(self, company_id: UUID, refund_id: UUID, *, lock: bool = False) -> Refund | None:
         query = select(payment_refunds).where(payment_refunds.c.company_id == company_id,

@@ -98,9 +98,11 @@ payment_refunds = Table(
     Column("status", Text, nullable=False, comment="pending (written before Stripe's call), succeeded, failed"),
     Column("failure_message", Text, nullable=True),
     Column("requested_by", Uuid, nullable=True),
+    Column("request_key", Text, nullable=True, comment="the request's Idempotency-Key: a retry gets this refund"),
     Column("recover_at", DateTime(timezone=True), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Index("payment_refunds_by_payment", "payment_id"),
+    UniqueConstraint("company_id", "requested_by", "request_key", name="payment_refunds_request_key"),
     Index("payment_refunds_pending", "recover_at", postgresql_where="status = 'pending'"),
 )
 

@@ -21,16 +21,22 @@ from billing.service_layer.payments_ports import CardProcessor
 
 
 async def begin(ctx: Context, payment_id: UUID, amount_cents: int | None, *,
-                recover_after: timedelta = RECOVER_AFTER) -> tuple[Refund, str]:
-    """Write the pending refund and commit; returns it with the payment's intent id. Raises
+                recover_after: timedelta = RECOVER_AFTER, request_key: str | None = None) -> tuple[Refund, str | None]:
+    """Write the pending refund and commit; returns it with the payment's intent id (None when the
+    same person's same `request_key` asked for it before: that refund, nothing new). Raises
     PaymentNotFound, PaymentNotRefundable, RefundExceedsPayment."""
+    person = ctx.person_id_or_none
+    if request_key is not None and person is not None:
+        earlier = await ctx.uow.payments.refund_by_key(ctx.company_id, person, request_key)
+        if earlier is not None:
+            return earlier, None
     payment = await ctx.uow.payments.attempt(ctx.company_id, payment_id, lock=True)
     if payment is None:
         raise PaymentNotFound("No such payment.", details={"payment_id": str(payment_id)})
     amount, allocations = refund_allocations(payment, amount_cents)
     refund = Refund(uuid4(), payment.id, amount, allocations, None, "pending", created_at=ctx.now())
-    await ctx.uow.payments.add_refund(ctx.company_id, refund, requested_by=ctx.person_id_or_none,
-                                      recover_at=ctx.now() + recover_after)
+    await ctx.uow.payments.add_refund(ctx.company_id, refund, requested_by=person,
+                                      recover_at=ctx.now() + recover_after, request_key=request_key)
     await ctx.commit()
     assert payment.payment_intent_id is not None  # a succeeded payment has its intent
     return refund, payment.payment_intent_id
@@ -70,12 +76,16 @@ async def fail(ctx: Context, refund_id: UUID, reason: str) -> Refund | None:
 
 
 async def refund_payment(units: Units, processor: CardProcessor, payment_id: UUID, amount_cents: int | None, *,
-                         recover_after: timedelta = RECOVER_AFTER) -> Refund:
+                         recover_after: timedelta = RECOVER_AFTER, request_key: str | None = None) -> Refund:
     """R-PAY-3: refund `amount_cents` (None: all that is left) of a payment. Returns the refund:
-    succeeded, or pending when Stripe's answer was lost (the recovery job finishes it). Raises
-    PaymentNotFound, PaymentNotRefundable, RefundExceedsPayment, and Stripe's refusal (nothing changed)."""
+    succeeded, or pending when Stripe's answer was lost (the recovery job finishes it). A retried
+    request (same person, same `request_key`) gets the refund it asked for before, never a second.
+    Raises PaymentNotFound, PaymentNotRefundable, RefundExceedsPayment, and Stripe's refusal."""
     async with units() as ctx:
-        refund, intent_id = await begin(ctx, payment_id, amount_cents, recover_after=recover_after)
+        refund, intent_id = await begin(ctx, payment_id, amount_cents, recover_after=recover_after,
+                                        request_key=request_key)
+    if intent_id is None:
+        return refund  # asked for before: as it stands (a pending one is settled by the job)
     try:
         stripe_id = await processor.refund(payment_intent_id=intent_id, amount_cents=refund.amount_cents,
                                            refund_id=str(refund.id))

@@ -142,7 +142,8 @@ async def refund_payment(payment_id: UUID, command: RefundPayment, response: Res
                          processor: ProcessorDep, request: Request) -> RefundView:
     """R-PAY-3: refund all that is left of a payment, or `amount_cents` of it."""
     refund = await payments_refunds.refund_payment(units, processor, payment_id, command.amount_cents,
-                                                   recover_after=_recover_after(_settings(request)))
+                                                   recover_after=_recover_after(_settings(request)),
+                                                   request_key=request.headers.get("idempotency-key"))
     if refund.status == "pending":
         response.status_code = 202
     return RefundView.of(refund)
