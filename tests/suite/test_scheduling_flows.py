@@ -22,6 +22,7 @@ import pytest_asyncio
 from petcare_tools.embedded.ports import free_port
 from petcare_tools.testing.processes import ProcessManager
 
+from suite.plans import SHORT_TRIAL, choose_plan_for_texting
 from suite.suite_harness import Suite
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -55,6 +56,7 @@ async def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPat
         await suite.start("notifications", SENDGRID_HOST=sendgrid, SENDGRID_API_KEY="SG.suite")
         await suite.start("texting", TWILIO_API_BASE=twilio, TEXTING_WEBHOOK_BASE_URL=f"{gateway}/api/texting")
         await suite.start("scheduling")
+        await suite.start("billing", **SHORT_TRIAL)  # plans (R-PLAN-1): texting needs one
         await suite.start_gateway(port=gateway_port)
         yield World(suite, gateway, sendgrid, twilio)
     finally:
@@ -198,11 +200,10 @@ async def book(c: Company, client: dict[str, Any], pet: dict[str, Any], day: str
 
 
 async def set_up_texting(w: World, c: Company) -> str:
-    """Plan, texting on, a number, an approved A2P registration; waits until notifications knows
-    the company can text. Returns the company's number."""
+    """Plan (at billing, the short trial over), texting on, a number, an approved A2P registration;
+    waits until notifications knows the company can text. Returns the company's number."""
     http, admin = c.http, c.admin
-    assert (await http.put("/api/texting/plan", headers=admin, json={"plan": "solo"})).status_code == 202
-    await eventually(lambda: _texting_status(http, admin), "texting's plan read model")
+    await choose_plan_for_texting(http, admin, "solo")
     assert (await http.post("/api/texting/turn-on", headers=admin)).status_code == 200
     [offer, *_] = (await http.get("/api/texting/numbers/available?area_code=416&country=CA", headers=admin)).json()
     bought = await http.post("/api/texting/number", headers=admin, json={"phone_number": offer["phone_number"]})
@@ -221,10 +222,6 @@ async def set_up_texting(w: World, c: Company) -> str:
     assert (await http.get("/api/texting/registration", headers=admin)).json()["status"] == "APPROVED"
     await eventually(lambda: _texting_available(http, admin), "texting available in notifications")
     return str(bought.json()["number"])
-
-
-async def _texting_status(http: httpx.AsyncClient, admin: dict[str, str]) -> bool:
-    return bool((await http.get("/api/texting/status", headers=admin)).json().get("plan") == "solo")
 
 
 async def _texting_available(http: httpx.AsyncClient, admin: dict[str, str]) -> bool:

@@ -3,7 +3,8 @@ again mid-way: each late visit is texted once to its staff member and once to th
 at the Twilio sandbox (R-DELIV-8), and a visit started in time is never reported.
 
 Real processes on the real broker: clients, notifications, texting, two scheduling processes
-(one database, one consumer group; the late job every half second in each) and the gateway. The
+(one database, one consumer group; the late job every half second in each), billing (the plan) and
+the gateway. The
 service's late-reminder delay is 1 minute, the smallest there is: the late visits are booked with
 a start 10 to 18 minutes ago, so they are late at once; the visit started in time begins 45 s
 before it is booked and is started at once, and the test waits until its late moment has passed.
@@ -22,6 +23,7 @@ import pytest
 from petcare_tools.embedded.ports import free_port
 from petcare_tools.testing.topics import envelope_of, read_topic
 
+from suite.plans import SHORT_TRIAL
 from suite.suite_harness import Suite
 from suite.test_texting_flow import _sent, _switches_available, _texting_set_up, eventually
 
@@ -55,6 +57,7 @@ async def world(processes, kafka_bootstrap_servers, postgres_admin_url):
     await suite.start("texting", TWILIO_API_BASE=twilio, TEXTING_WEBHOOK_BASE_URL=f"{gateway_url}/api/texting")
     await suite.start("scheduling", **SCHEDULING_ENV)
     await suite.start("scheduling", process_name="scheduling-2", **SCHEDULING_ENV)  # the replica
+    await suite.start("billing", **SHORT_TRIAL)  # plans (R-PLAN-1): texting needs one
     await suite.start_gateway(port=int(gateway_url.rsplit(":", 1)[1]))
     return suite, gateway_url, twilio
 

@@ -1,5 +1,6 @@
 """Texting end to end: the real broker, the real twilio SDK, the Twilio sandbox calling the gateway
-back with signed webhooks; clients, notifications, texting and the gateway as processes."""
+back with signed webhooks; clients, notifications, texting, billing (the plan, R-PLAN-1) and the
+gateway as processes."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import httpx
 import pytest
 from petcare_tools.embedded.ports import free_port
 
+from suite.plans import SHORT_TRIAL, choose_plan_for_texting
 from suite.suite_harness import Suite
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -36,6 +38,7 @@ async def world(processes, kafka_bootstrap_servers, postgres_admin_url):
     await suite.start("clients")
     await suite.start("notifications", SENDGRID_HOST=sendgrid, SENDGRID_API_KEY="SG.suite")
     await suite.start("texting", TWILIO_API_BASE=twilio, TEXTING_WEBHOOK_BASE_URL=f"{gateway_url}/api/texting")
+    await suite.start("billing", **SHORT_TRIAL)
     await suite.start_gateway(port=gateway_port)
     return suite, gateway_url, sendgrid, twilio
 
@@ -123,9 +126,9 @@ async def test_r_text_4_a_conversation_message_is_texted_to_the_client_phone_num
 
 
 async def _texting_set_up(http, outside, twilio, admin) -> str:  # type: ignore[no-untyped-def]
-    """Plan, texting on, a number bought, the A2P registration approved; returns the number."""
-    assert (await http.put("/api/texting/plan", headers=admin, json={"plan": "solo"})).status_code == 202
-    await eventually(lambda: _status(http, admin, "plan", "solo"), what="plan read model")
+    """Plan (at billing, the short trial over), texting on, a number bought, the A2P registration
+    approved; returns the number."""
+    await choose_plan_for_texting(http, admin, "solo")
     assert (await http.post("/api/texting/turn-on", headers=admin)).status_code == 200
     [offer, *_] = (await http.get("/api/texting/numbers/available?area_code=416&country=CA", headers=admin)).json()
     bought = await http.post("/api/texting/number", headers=admin, json={"phone_number": offer["phone_number"]})
@@ -145,10 +148,6 @@ async def _texting_set_up(http, outside, twilio, admin) -> str:  # type: ignore[
 async def _validity_number(http, admin, person_id, number):  # type: ignore[no-untyped-def]
     validity = (await http.get("/api/texting/validity?kind=client", headers=admin)).json()
     return [v["number"] for v in validity if v["person_id"] == person_id] == [number]
-
-
-async def _status(http, admin, field, value):
-    return (await http.get("/api/texting/status", headers=admin)).json().get(field) == value
 
 
 async def _switches_available(http, admin):

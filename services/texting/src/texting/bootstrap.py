@@ -43,9 +43,8 @@ def build_router() -> EventRouter:
 
 def create_app(settings: TextingSettings | None = None) -> FastAPI:
     settings = settings or TextingSettings()
-    # "billing.events" only for the PUT /plan stand-in (service_layer/account.py: set_plan): drop it
-    # when the billing service lands and publishes billing.plan.changed itself.
-    runtime = ServiceRuntime(settings, publishes=["texting.events", "billing.events"], consumer_group=GROUP,
+    # Plans are billing's (R-PLAN-1): texting only reads billing.plan.changed, never publishes on billing.events.
+    runtime = ServiceRuntime(settings, publishes=["texting.events"], consumer_group=GROUP,
                              consumes=CONSUMES, router=build_router())
     twilio = TwilioGateway(settings)
     if settings.run_text_dispatcher:

@@ -21,7 +21,6 @@ from texting.service_layer.commands import (
     ReleaseNumber,
     ResendOtp,
     SearchNumbers,
-    SetPlan,
     TurnTexting,
 )
 from texting.service_layer.context import Context
@@ -54,13 +53,6 @@ async def on_solo(ctx: Context, uow: FakeUnitOfWork, **changes: Any) -> TextingA
     account_ = replace(await uow.accounts.get(ctx.company_id), plan="solo", **changes)
     await uow.accounts.save(account_)
     return account_
-
-
-async def test_set_plan_is_the_billing_stand_in_it_publishes_billings_event(ctx, uow):
-    await account.set_plan(ctx, SetPlan(plan="team", in_trial=True))
-    assert uow.events("billing.plan.changed") == [{"company_id": str(ctx.company_id), "plan": "team",
-                                                   "in_trial": True}]
-    assert uow.commits == 1
 
 
 async def test_r_text_1_turning_on_needs_solo_or_team_and_no_trial(ctx, uow):

@@ -1,6 +1,6 @@
-"""The company's texting account: plan (stand-in until billing lands), turning texting on, its
-number, its A2P 10DLC registration and its settings (R-TEXT-1..4). Each use case works in the unit
-of work it is given and commits it once."""
+"""The company's texting account: turning texting on (the plan is billing's, R-PLAN-1, kept from
+billing.plan.changed by service_layer/plans.py), its number, its A2P 10DLC registration and its
+settings (R-TEXT-1..4). Each use case works in the unit of work it is given and commits it once."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import asyncio
 from dataclasses import dataclass, replace
 from typing import Any
 
-from petcare_contracts.events.billing import PlanChanged
 from petcare_contracts.events.texting import MobileFieldChanged, NumberProvisioned, NumberReleased
 from petcare_kit.errors import Conflict, InvalidInput
 
@@ -25,7 +24,6 @@ from texting.service_layer.commands import (
     ReleaseNumber,
     ResendOtp,
     SearchNumbers,
-    SetPlan,
     TurnTexting,
 )
 from texting.service_layer.context import Context
@@ -35,17 +33,6 @@ from texting.service_layer.ports import AvailableNumber
 async def status(ctx: Context) -> TextingAccount:
     """The account as it is, for the status page (R-DELIV-9 reasons come from the account)."""
     return await ctx.uow.accounts.get(ctx.company_id)
-
-
-async def set_plan(ctx: Context, command: SetPlan) -> None:
-    """STAND-IN, to be deleted when the billing service lands (R-PLAN-1: plans are billing's).
-
-    Publishes billing's own `billing.plan.changed` from texting, so that texting's plan read model
-    (and billing, later) are fed by the very event billing will publish; nothing else in texting
-    writes a plan."""
-    await ctx.publish(PlanChanged(company_id=ctx.company_id, plan=command.plan, in_trial=command.in_trial),
-                      company_id=ctx.company_id)
-    await ctx.commit()
 
 
 async def turn_texting(ctx: Context, command: TurnTexting) -> TextingAccount:

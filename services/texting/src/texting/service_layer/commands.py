@@ -21,13 +21,6 @@ class Command(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class SetPlan(Command):
-    """STAND-IN until billing lands: billing owns plans (R-PLAN-1)."""
-
-    plan: Literal["lite", "solo", "team"]
-    in_trial: bool = False
-
-
 class TurnTexting(Command):
     on: bool
 

@@ -1,5 +1,5 @@
-"""The company's texting account: status, plan (a stand-in until billing lands), on/off, number,
-registration, settings. Admins and office managers only. Each route builds the command, calls the
+"""The company's texting account: status (with the plan billing published, R-PLAN-1), on/off,
+number, registration, settings. Admins and office managers only. Each route builds the command, calls the
 use case and shapes the answer."""
 
 from __future__ import annotations
@@ -7,12 +7,11 @@ from __future__ import annotations
 from typing import Literal
 
 from fastapi import APIRouter, Query
-from petcare_kit.identity import MANAGERS, Role, allow
+from petcare_kit.identity import MANAGERS, allow
 
 from texting.domain.registration import RegistrationForm
 from texting.entrypoints.api.deps import ContextDep
 from texting.entrypoints.api.schemas import (
-    Accepted,
     AvailableNumberView,
     NumberView,
     OtpView,
@@ -31,7 +30,6 @@ from texting.service_layer.commands import (
     ReleaseNumber,
     ResendOtp,
     SearchNumbers,
-    SetPlan,
     TurnTexting,
 )
 
@@ -42,14 +40,6 @@ router = APIRouter(tags=["texting account"])
 async def status(ctx: ContextDep) -> StatusView:
     """Everything about the company's texting, and why texts cannot go out yet (R-DELIV-9)."""
     return StatusView.of(await account.status(ctx))
-
-
-@router.put("/plan", status_code=202, response_model=Accepted, **allow(Role.ADMIN))
-async def set_plan(body: SetPlan, ctx: ContextDep) -> Accepted:
-    """STAND-IN until the billing service lands (then this route is deleted): publishes billing's own
-    `billing.plan.changed`. Plans are billing's (R-PLAN-1); see docs/architecture.md."""
-    await account.set_plan(ctx, body)
-    return Accepted()
 
 
 @router.post("/turn-on", response_model=TurnedOnView, **allow(*MANAGERS))

@@ -55,10 +55,6 @@ class StatusView(BaseModel):
                    cannot_text_staff_because=blockers(account.texting, to_client=False))
 
 
-class Accepted(BaseModel):
-    status: str = "accepted"
-
-
 class TurnedOnView(BaseModel):
     turned_on: bool
 
