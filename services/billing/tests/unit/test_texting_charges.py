@@ -1,7 +1,17 @@
 """R-BILL-1..5 with the seed's own worked figures (seed 001)."""
 
+from datetime import timedelta
+
 import pytest
-from billing.domain.texting_charges import InvalidUsage, close_month
+from billing.domain.texting_charges import (
+    InvalidUsage,
+    close_month,
+    month_bounds,
+    month_of,
+    next_month,
+    previous_month,
+    zone_of,
+)
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -75,3 +85,30 @@ def test_r_bill_2_4_over_months_every_text_is_either_allowed_or_billed(staff: in
         # the charge is the exact overage rounded half-up, never off by more than half a cent
         assert abs(period.overage_cents * 2 - period.overage_texts * 5) <= 1
         rolled = period.rolled_over_out
+
+
+@given(staff=st.integers(0, 50), sent=st.integers(0, 50_000), received=st.integers(0, 50_000),
+       rolled=st.integers(0, 50_000), held=st.booleans())
+def test_r_bill_1_4_5_the_charges_are_the_total_to_the_cent(staff: int, sent: int, received: int, rolled: int,
+                                                           held: bool) -> None:
+    """No cent lost or invented: the month's transactions sum to its total, which is the $10 (when
+    the number was held) plus the exact overage at 2.5 ¢ a text, rounded half-up once (so never
+    below the exact amount and less than a cent above it)."""
+    period = close_month(month="2026-05", active_staff=staff, texts_sent=sent, texts_received=received,
+                         rolled_over_in=rolled, number_held=held)
+    assert sum(c.cents for c in period.charges()) == period.total_cents
+    assert period.total_cents == period.number_fee_cents + period.overage_cents
+    assert period.number_fee_cents == (1_000 if held else 0)
+    assert period.overage_cents * 2 - period.overage_texts * 5 in (0, 1)
+    assert all(c.cents > 0 and c.month == "2026-05" for c in period.charges())
+
+
+@given(month=st.builds("{:04d}-{:02d}".format, st.integers(1970, 2099), st.integers(1, 12)),
+       zone=st.sampled_from(["America/New_York", "Pacific/Auckland", "Asia/Kolkata", "UTC", None]))
+def test_r_bill_local_months_follow_each_other_without_gaps_or_overlaps(month: str, zone: str | None) -> None:
+    tz = zone_of(zone)
+    start, end = month_bounds(month, tz)
+    next_start, _ = month_bounds(next_month(month), tz)
+    assert end == next_start and start < end
+    assert month_of(start, tz) == month and month_of(end - timedelta(microseconds=1), tz) == month
+    assert previous_month(next_month(month)) == month
