@@ -5,6 +5,7 @@ add to a client (a set price on a new invoice); redeem with limits and end dates
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -13,6 +14,7 @@ from billing.service_layer import packages
 from billing.service_layer.context import Context
 from petcare_contracts.events.clients import ClientAdded, CompanyRegistered
 from petcare_contracts.events.common import Contact
+from petcare_contracts.events.scheduling import VisitCancelledByStaff, VisitDeleted, VisitScheduledV2, VisitSummary
 from petcare_kit.identity import Identity, Role
 from petcare_kit.unit_of_work import UnitOfWork
 from petcare_tools.testing.service import ServiceUnderTest
@@ -155,6 +157,54 @@ async def test_r_pkg_1_limits_end_date_and_counts_are_enforced_with_a_reason(ser
         answer = await admin.post(url, json=bad)
         assert answer.status_code == 422 and set(answer.json()["error"]) == {"code", "message", "details"}
     assert (await admin.get(f"/client-packages/{held['id']}")).json()["used"] == 2
+
+
+def scheduled(world: Company, visit_id: UUID, invoice_id: UUID, price_cents: int = 2_500) -> VisitScheduledV2:
+    summary = VisitSummary(visit_id=visit_id, service_name="Walk", visit_date=date(2030, 3, 4), pet_names=["Rex"])
+    return VisitScheduledV2(visit_id=visit_id, client_id=world.client_id, visit=summary, service_id=UUID(WALK),
+                            price_cents=price_cents, taxable=False, invoice_id=invoice_id)
+
+
+async def invoice_totals(service: ServiceUnderTest, invoice_id: UUID) -> list[int]:
+    return [e["data"]["total_cents"] for e in await service.outbox("billing.events")
+            if e["type"] == "billing.invoice.updated" and e["data"]["invoice_id"] == str(invoice_id)]
+
+
+async def test_r_pkg_1_a_cancelled_redeemed_visit_returns_the_redemption(service: ServiceUnderTest) -> None:
+    world = await company(service)
+    held = await sell(service, world, price_cents=None, discount_percent="40")
+    visit_id, invoice_id = uuid4(), uuid4()
+    await service.feed(scheduled(world, visit_id, invoice_id), world.company_id)
+    admin = service.as_(world.admin)
+    url = f"/client-packages/{held['id']}/redemptions"
+    assert (await admin.post(url, json=redemption("2030-03-04", visit_id=visit_id))).status_code == 201
+    assert (await invoice_totals(service, invoice_id))[-1] == 1_500  # 40 % of the $25 visit covered
+
+    visit = scheduled(world, visit_id, invoice_id).visit
+    cancelled = VisitCancelledByStaff(visit_id=visit_id, client_id=world.client_id, visit=visit)
+    await service.feed(cancelled, world.company_id)
+    await service.feed(cancelled, world.company_id)  # a redelivery gives nothing back twice
+
+    view = (await admin.get(f"/client-packages/{held['id']}")).json()
+    assert (view["used"], view["remaining"], view["redemptions"]) == (0, 3, [])
+    events = [e["data"] for e in await service.outbox("billing.events") if e["type"] == CHANGED]
+    assert [(e["used"], e["revision"]) for e in events] == [(0, 1), (1, 2), (0, 3)]
+    assert (await invoice_totals(service, invoice_id))[-1] == 2_500  # the fee (100 %), no longer covered
+
+
+async def test_r_pkg_1_a_deleted_visit_returns_it_and_a_visit_redeemed_before_it_is_invoiced_is_covered(
+        service: ServiceUnderTest) -> None:
+    world = await company(service)
+    held = await sell(service, world)  # a set price: its visits are covered in full
+    visit_id, invoice_id = uuid4(), uuid4()
+    admin = service.as_(world.admin)
+    assert (await admin.post(f"/client-packages/{held['id']}/redemptions",
+                             json=redemption("2030-03-04", visit_id=visit_id))).status_code == 201
+    await service.feed(scheduled(world, visit_id, invoice_id), world.company_id)
+    assert await invoice_totals(service, invoice_id) == [0]
+
+    await service.feed(VisitDeleted(visit_id=visit_id, client_id=world.client_id), world.company_id)
+    assert (await admin.get(f"/client-packages/{held['id']}")).json()["used"] == 0
 
 
 async def give_back_visit(service: ServiceUnderTest, company_id: UUID, visit_id: UUID) -> int:
