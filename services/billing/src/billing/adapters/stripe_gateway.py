@@ -28,6 +28,9 @@ from billing.domain.payments import (
     InvalidPaymentMethod,
 )
 
+STRIPE_TIMEOUT_SECONDS = 30.0
+"""One call's limit (the SDK's default is 80 s); an open payment is left to the recovery job only
+after `payment_recover_after_seconds` (120 s), longer than a step's calls can take."""
 SavedCard = CardDetails
 """The name this adapter used first (kept for callers)."""
 T = TypeVar("T")
@@ -39,7 +42,7 @@ def make_stripe_client(settings: BillingSettings) -> stripe.StripeClient:
     return stripe.StripeClient(
         settings.stripe_api_key,
         base_addresses=base,  # type: ignore[arg-type]  # a TypedDict with every key optional
-        http_client=stripe.HTTPXClient(),
+        http_client=stripe.HTTPXClient(timeout=STRIPE_TIMEOUT_SECONDS),
         max_network_retries=0,
     )
 
