@@ -147,6 +147,9 @@ async def test_r_fac_6_a_facility_event_is_redeemed_without_touching_an_invoice(
     assert (held.used(DAYCARE), held.percent_used()) == (1, Decimal("33.33"))
     assert invoices.covers == []
     assert await packages.give_back_visit(world.consumer, event.id) == 0  # not a visit
+    another = Redeem(kind=RedeemedKind.FACILITY_EVENT, id=uuid4(), service_id=DAYCARE, date=date(2026, 3, 3))
+    with pytest.raises(ClientPackageNotFound):  # the Client Hub names the client: it must be theirs
+        await packages.redeem(world.consumer, held_id, another, client_id=uuid4())
 
 
 async def test_r_pkg_1_a_sold_package_is_disabled_never_deleted_and_keeps_its_terms(invoices: Invoices) -> None:

@@ -112,12 +112,17 @@ async def get_client_package(ctx: Context, client_package_id: UUID) -> ClientPac
     return await _readable(ctx, await ctx.uow.packages.get_held(ctx.company_id, client_package_id))
 
 
-async def redeem(ctx: Context, client_package_id: UUID, command: Redeem) -> ClientPackage:
-    """R-PKG-1, R-FAC-6 (managers): redeem one visit or facility event against the client's package.
-    A visit's invoice line is covered (`invoice_effects.set_visit_package_cover`). Raises
+async def redeem(ctx: Context, client_package_id: UUID, command: Redeem, *,
+                 client_id: UUID | None = None) -> ClientPackage:
+    """R-PKG-1, R-FAC-6 (managers): redeem one visit or facility event against the client's package
+    (`client_id`, when the caller names the client, e.g. facility's Client Hub: the package must be
+    theirs). A visit's invoice line is covered (`invoice_effects.set_visit_package_cover`). Raises
     ClientPackageNotFound (404), AlreadyRedeemed (409: on another package), PackageCannotRedeem (409,
     `details.reason`: already_redeemed, not_covered, used_up, ended, limit)."""
     held = await ctx.uow.packages.get_held(ctx.company_id, client_package_id, for_update=True)
+    if client_id is not None and held.client_id != client_id:
+        raise ClientPackageNotFound("No such package of this client.",
+                                    details={"client_package_id": str(client_package_id)})
     elsewhere = [other for other in await ctx.uow.packages.redeeming(ctx.company_id, command.id, command.kind)
                  if other.id != held.id]
     if elsewhere:
