@@ -154,3 +154,16 @@ async def test_texting_charges_are_for_managers_of_the_company_only_and_bad_mont
         assert set(refused.json()["error"]) >= {"code", "message", "details"}
     refused = await service.as_(admin).get("/texting-charges/2026-01/transactions", params={"limit": 0})
     assert refused.status_code == 422
+
+
+async def test_r_bill_5_texts_of_a_company_billing_does_not_know_yet_wait_for_its_zone(
+        service: ServiceUnderTest) -> None:
+    """texting.events can be read before clients.events (a new consumer group reads every topic from
+    the start): the text waits, then counts in the company's local month, not a UTC guess."""
+    company_id, admin_id = uuid4(), uuid4()
+    await feed_texts(service, company_id, datetime(2026, 2, 1, 4, 30, tzinfo=UTC), sent=1)  # 31 Jan 23:30 there
+    assert await service.sql("SELECT 1 FROM texting_periods WHERE company_id = :c", c=company_id) == []
+    await service.feed(CompanyRegistered(company_id=company_id, name="Late Paws", slug=f"late-{company_id.hex[:8]}",
+                                         time_zone="America/New_York", first_admin_id=admin_id), company_id)
+    admin = Identity(Role.ADMIN, person_id=admin_id, company_id=company_id)
+    assert {m: p["texts_sent"] for m, p in (await periods(service, admin)).items()} == {"2026-01": 1}
