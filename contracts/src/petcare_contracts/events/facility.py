@@ -62,13 +62,3 @@ class FacilityEventChanged(EventPayload):
     duplicated_from: UUID | None = None
     revision: int
 
-
-# ---- the template's example: rename it to your first real event, then run `make schemas` ----
-
-
-@event("facility.example.added", version=1, topic=TOPIC, key="example_id")
-class ExampleAdded(EventPayload):
-    """An example was added to the company's list."""
-
-    example_id: UUID
-    title: str

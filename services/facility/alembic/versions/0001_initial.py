@@ -1,8 +1,6 @@
-"""facility's tables; the kit's outbox, inbox and idempotency keys, the waiting room and the
-clients directory read model"""
+"""The kit's outbox, inbox and idempotency keys, the waiting room and the clients directory read
+model (facility's own tables come in 0002_facility)"""
 
-from alembic import op
-from facility.adapters.tables import metadata
 from petcare_kit.migrations import create_kit_tables
 from petcare_kit.migrations.kit_tables import (
     add_outbox_published_to,
@@ -21,7 +19,6 @@ depends_on = None
 
 
 def upgrade() -> None:
-    metadata.create_all(op.get_bind())
     create_kit_tables()  # outbox (+ the NOTIFY trigger that wakes the relay), inbox, idempotency_keys
     add_outbox_published_to()  # not in create_kit_tables yet: the relay needs it
     create_waiting_table()  # petcare_kit.waiting: events waiting for a person or company
@@ -33,4 +30,3 @@ def downgrade() -> None:
     drop_waiting_table()
     drop_idempotency_table()
     drop_kit_tables()
-    metadata.drop_all(op.get_bind())

@@ -15,7 +15,7 @@ from petcare_kit.waiting import WaitingRoom
 
 from facility.config import FacilitySettings
 from facility.entrypoints import consumers
-from facility.entrypoints.api import examples
+from facility.entrypoints.api import catalogue, client_events, events, spaces
 
 GROUP = "facility"
 """The consumer group (and dead-letter topic `facility.dlq`); replicas share it."""
@@ -23,9 +23,11 @@ PUBLISHES = ["facility.events"]
 CONSUMES = ["clients.events"]
 HANDLES: list[type[EventPayload]] = [
     *DIRECTORY_EVENTS,  # people and companies (petcare_kit.client_directory)
+    *consumers.PET_EVENTS,  # facility's pets read model
 ]
 """Every event type facility acts on; any other type on the topics it reads is ignored."""
-DESCRIPTION = """Facility: say in a sentence or two what this service owns and publishes."""
+DESCRIPTION = """Facility (boarding and daycare): spaces, the facility's service list (daycare, overnight,
+add-ons), events with check-in and check-out, the duplication tool; publishes `facility.events`."""
 
 
 def build_router(settings: FacilitySettings) -> EventRouter:
@@ -43,4 +45,5 @@ def create_app(settings: FacilitySettings | None = None) -> FastAPI:
     if settings.run_consumers and router.waiting is not None:
         expiry = router.waiting.expiry_job(runtime.sessions)
         runtime.add_background_task(expiry.name, expiry.run_forever)
-    return create_service_app(runtime, title="Facility", description=DESCRIPTION, routers=[examples.router])
+    return create_service_app(runtime, title="Facility", description=DESCRIPTION,
+                              routers=[spaces.router, catalogue.router, events.router, client_events.router])

@@ -8,7 +8,10 @@ from uuid import UUID
 from petcare_contracts import SYSTEM, Actor, Envelope, EventPayload
 from petcare_kit.unit_of_work import UnitOfWork as KitUnitOfWork
 
-from facility.adapters.examples import SqlExamples
+from facility.adapters.catalogue import SqlServices
+from facility.adapters.events import SqlEvents, SqlPets
+from facility.adapters.people import SqlPeople
+from facility.adapters.spaces import SqlSettings, SqlSpaces
 
 
 class SqlUnitOfWork:
@@ -16,11 +19,34 @@ class SqlUnitOfWork:
 
     def __init__(self, uow: KitUnitOfWork) -> None:
         self.kit = uow
-        self._examples = SqlExamples(uow.session)
+        session = uow.session
+        self._spaces, self._settings = SqlSpaces(session), SqlSettings(session)
+        self._services, self._events = SqlServices(session), SqlEvents(session)
+        self._pets, self._people = SqlPets(session), SqlPeople(session)
 
     @property
-    def examples(self) -> SqlExamples:
-        return self._examples
+    def spaces(self) -> SqlSpaces:
+        return self._spaces
+
+    @property
+    def settings(self) -> SqlSettings:
+        return self._settings
+
+    @property
+    def services(self) -> SqlServices:
+        return self._services
+
+    @property
+    def events(self) -> SqlEvents:
+        return self._events
+
+    @property
+    def pets(self) -> SqlPets:
+        return self._pets
+
+    @property
+    def people(self) -> SqlPeople:
+        return self._people
 
     async def publish(self, payload: EventPayload, *, company_id: UUID | None, actor: Actor = SYSTEM,
                       causation_id: UUID | None = None) -> Envelope:
