@@ -28,5 +28,8 @@ async def test_r_pkg_1_two_packages_cannot_both_take_one_visit_even_at_once(serv
         held.redeem(item_id=visit_id, service_id=UUID(WALK), on=date(2030, 3, 4))
         with pytest.raises(AlreadyRedeemed):
             await repo.save_held(held)
+        await uow.commit()  # as a consumer's batch that answers the refusal and goes on
 
     assert (await service.as_(world.admin).get(f"/client-packages/{second['id']}")).json()["used"] == 0
+    async with UnitOfWork(service.runtime.sessions) as uow:  # nothing of the loser was written
+        assert (await SqlPackages(uow.session).get_held(world.company_id, UUID(second["id"]))).revision == 1

@@ -105,18 +105,20 @@ class SqlPackages:
         await self._insert_redemptions(held, held.redemptions)
 
     async def save_held(self, held: ClientPackage) -> None:
-        await self.session.execute(update(client_packages).where(
-            client_packages.c.company_id == held.company_id, client_packages.c.id == held.id)
-            .values(revision=held.revision, invoice_id=held.invoice_id, **_terms(held.definition)))
+        # Redemptions first: when another package took the item meanwhile (AlreadyRedeemed), nothing
+        # of this package has been written yet, even inside a consumer's batch that goes on.
         stored = {(r.kind, r.item_id) for r in await self.session.execute(
             select(package_redemptions.c.kind, package_redemptions.c.item_id).where(
                 package_redemptions.c.client_package_id == held.id))}
         now = {(r.kind.value, r.item_id) for r in held.redemptions}
+        await self._insert_redemptions(held, [r for r in held.redemptions if (r.kind.value, r.item_id) not in stored])
         if gone := stored - now:
             await self.session.execute(delete(package_redemptions).where(
                 package_redemptions.c.client_package_id == held.id,
                 tuple_(package_redemptions.c.kind, package_redemptions.c.item_id).in_(list(gone))))
-        await self._insert_redemptions(held, [r for r in held.redemptions if (r.kind.value, r.item_id) not in stored])
+        await self.session.execute(update(client_packages).where(
+            client_packages.c.company_id == held.company_id, client_packages.c.id == held.id)
+            .values(revision=held.revision, invoice_id=held.invoice_id, **_terms(held.definition)))
 
     async def _insert_redemptions(self, held: ClientPackage, redemptions: list[Redemption]) -> None:
         """Raises AlreadyRedeemed when another package took one of these items meanwhile (the unique
