@@ -167,3 +167,20 @@ async def test_r_bill_5_texts_of_a_company_billing_does_not_know_yet_wait_for_it
                                          time_zone="America/New_York", first_admin_id=admin_id), company_id)
     admin = Identity(Role.ADMIN, person_id=admin_id, company_id=company_id)
     assert {m: p["texts_sent"] for m, p in (await periods(service, admin)).items()} == {"2026-01": 1}
+
+
+async def test_r_bill_5_two_replicas_closing_at_once_close_each_period_once(service: ServiceUnderTest) -> None:
+    import asyncio
+
+    company_id, admin = await company_with_staff(service, 1)
+    await service.feed(NumberProvisioned(company_id=company_id, number=NUMBER,
+                                         provisioned_at=datetime(2026, 1, 1, 6, tzinfo=UTC)), company_id)
+    await feed_texts(service, company_id, JANUARY_NOON, sent=300)
+    at = datetime(2026, 11, 30, 12, tzinfo=UTC)
+    runs = await asyncio.gather(*(close_due_once(service.runtime.sessions, lambda: at) for _ in range(3)))
+    assert sum(runs) == 10  # January..October, whoever closed each
+    rows = await service.sql("SELECT kind, count(*) AS n, sum(cents) AS cents FROM texting_transactions "
+                             "WHERE company_id = :c AND cents > 0 GROUP BY kind ORDER BY kind", c=company_id)
+    assert [(row.kind, row.n, row.cents) for row in rows] == [("number_fee", 10, 10_000), ("overage", 1, 125)]
+    seen = await periods(service, admin)
+    assert sum(p["total_cents"] for p in seen.values()) == 10_125  # the transactions' cents, to the cent
