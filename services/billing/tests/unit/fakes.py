@@ -8,6 +8,7 @@ from uuid import UUID
 
 from petcare_contracts import SYSTEM, Actor, Envelope, EventPayload, new_envelope
 
+from .fakes_facility_commands import FakeFacilityCommands
 from .fakes_invoices import FakeInvoices
 from .fakes_packages import FakePackages
 from .fakes_payments import FakePayments
@@ -24,6 +25,7 @@ class FakeUnitOfWork:
         self.plans = FakePlans()
         self.texting_charges = FakeTextingCharges()
         self.packages = FakePackages()
+        self.facility_commands = FakeFacilityCommands()
         self.published: list[Envelope] = []
         self.commits = 0
 

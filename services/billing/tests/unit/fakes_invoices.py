@@ -66,6 +66,13 @@ class FakeInvoices:
                 return copy.deepcopy(invoice)
         return None
 
+    async def for_facility_event(self, company_id: UUID, facility_event_id: UUID) -> Invoice | None:
+        for invoice in self.invoices.values():
+            if (invoice.company_id == company_id and not invoice.voided
+                    and facility_event_id in invoice.facility_event_ids()):
+                return copy.deepcopy(invoice)
+        return None
+
     def _matching(self, company_id: UUID, query: InvoiceFilter) -> list[Invoice]:
         return [i for i in self.invoices.values() if i.company_id == company_id
                 and (query.client_id is None or i.client_id == query.client_id)

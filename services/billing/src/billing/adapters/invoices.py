@@ -88,6 +88,14 @@ class SqlInvoices:
             invoice_lines.c.company_id == company_id, invoice_lines.c.visit_id == visit_id))).scalar()
         return None if invoice_id is None else await self.get_for_update(company_id, invoice_id)
 
+    async def for_facility_event(self, company_id: UUID, facility_event_id: UUID) -> Invoice | None:
+        lines = invoice_lines.c
+        invoice_id = (await self.session.execute(
+            select(lines.invoice_id).join(invoices, _t.id == lines.invoice_id)
+            .where(lines.company_id == company_id, lines.facility_event_id == facility_event_id,
+                   not_(_t.voided)).limit(1))).scalar()
+        return None if invoice_id is None else await self.get_for_update(company_id, invoice_id)
+
     async def page(self, company_id: UUID, query: InvoiceFilter) -> list[Invoice]:
         statement = (select(invoices).where(*_filters(company_id, query))
                      .order_by(_t.created_at.desc(), _t.number.desc()).limit(query.limit).offset(query.offset))
@@ -210,7 +218,8 @@ def _line_values(invoice: Invoice, position: int, line: Line) -> dict[str, Any]:
             "discount_cents": line.discount.amount_cents if line.discount else None,
             "discount_percent": line.discount.percent if line.discount else None,
             "cancellation_fee_percent": line.cancellation_fee_percent,
-            "package_cover_percent": line.package_cover_percent, "client_package_id": line.client_package_id}
+            "package_cover_percent": line.package_cover_percent, "client_package_id": line.client_package_id,
+            "facility_event_id": line.facility_event_id, "add_on_id": line.add_on_id}
 
 
 def _discount(cents: int | None, percent: Decimal | None) -> Discount | None:
@@ -220,7 +229,8 @@ def _discount(cents: int | None, percent: Decimal | None) -> Discount | None:
 def _line(row: Any) -> Line:
     return Line(row.description, row.unit_cents, row.quantity, row.taxable, row.visit_id,
                 _discount(row.discount_cents, row.discount_percent), row.cancellation_fee_percent,
-                row.service_id, row.visit_date, row.package_cover_percent, row.client_package_id, row.id)
+                row.service_id, row.visit_date, row.package_cover_percent, row.client_package_id, row.id,
+                facility_event_id=row.facility_event_id, add_on_id=row.add_on_id)
 
 
 def _invoice(row: Any, lines: list[Line]) -> Invoice:

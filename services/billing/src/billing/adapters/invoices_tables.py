@@ -70,7 +70,11 @@ invoice_lines = Table(
     Column("cancellation_fee_percent", PERCENT, nullable=True, comment="set once the visit is cancelled"),
     Column("package_cover_percent", PERCENT, nullable=True),
     Column("client_package_id", Uuid, nullable=True),
+    Column("facility_event_id", Uuid, nullable=True, comment="a facility event's line (0007_facility_commands)"),
+    Column("add_on_id", Uuid, nullable=True, comment="with facility_event_id: one of the event's add-ons"),
     Index("invoice_lines_by_invoice", "invoice_id", "position"),
+    Index("invoice_lines_by_facility_event", "company_id", "facility_event_id",
+          postgresql_where=text("facility_event_id IS NOT NULL")),
     # A visit is on one invoice at most (R-INV-1).
     Index("invoice_lines_one_per_visit", "company_id", "visit_id", unique=True,
           postgresql_where=text("visit_id IS NOT NULL")),

@@ -8,6 +8,7 @@ from uuid import UUID
 from petcare_contracts import SYSTEM, Actor, Envelope, EventPayload
 from petcare_kit.unit_of_work import UnitOfWork as KitUnitOfWork
 
+from billing.adapters.facility_commands import SqlFacilityCommands
 from billing.adapters.invoices import SqlInvoices
 from billing.adapters.packages import SqlPackages
 from billing.adapters.payments import SqlPayments
@@ -25,6 +26,7 @@ class SqlUnitOfWork:
         self._plans = SqlPlans(uow.session)
         self._texting_charges = SqlTextingCharges(uow.session)
         self._packages = SqlPackages(uow.session)
+        self._facility_commands = SqlFacilityCommands(uow.session)
 
     @property
     def invoices(self) -> SqlInvoices:
@@ -45,6 +47,10 @@ class SqlUnitOfWork:
     @property
     def packages(self) -> SqlPackages:
         return self._packages
+
+    @property
+    def facility_commands(self) -> SqlFacilityCommands:
+        return self._facility_commands
 
     async def publish(self, payload: EventPayload, *, company_id: UUID | None, actor: Actor = SYSTEM,
                       causation_id: UUID | None = None) -> Envelope:

@@ -107,6 +107,9 @@ class Line:
     package_cover_percent: Decimal | None = None
     client_package_id: UUID | None = None
     line_id: UUID = field(default_factory=uuid4)
+    facility_event_id: UUID | None = None
+    """Set on a facility event's line (R-FAC-4): the event itself, or one of its add-ons (`add_on_id`)."""
+    add_on_id: UUID | None = None
 
     def __post_init__(self) -> None:
         if self.unit_cents < 0 or self.quantity < 1:
@@ -230,6 +233,10 @@ class Invoice:
     def visit_ids(self) -> list[UUID]:
         """The visits with a line here, in line order."""
         return [line.visit_id for line in self.lines if line.visit_id is not None]
+
+    def facility_event_ids(self) -> list[UUID]:
+        """The facility events with a line here (their own or an add-on's), each once, in line order."""
+        return list(dict.fromkeys(line.facility_event_id for line in self.lines if line.facility_event_id))
 
     def line_for_visit(self, visit_id: UUID) -> Line | None:
         return next((line for line in self.lines if line.visit_id == visit_id), None)

@@ -19,6 +19,15 @@ from zoneinfo import ZoneInfo
 
 from petcare_contracts.events.billing import InvoiceUpdatedV2, InvoiceVisitsChanged
 
+from billing.domain.facility_lines import (
+    ClientUnknown,
+    FacilityChargeLine,
+    NoCharges,
+    check_can_leave,
+    check_can_take,
+    facility_line,
+    without_events,
+)
 from billing.domain.invoices import Invoice, InvoiceNotFound, InvoiceNotPayable, Line, tax_rate
 from billing.domain.money import check_percent
 from billing.service_layer.context import Context
@@ -65,7 +74,8 @@ async def save_and_publish(ctx: Context, invoice: Invoice, *, new: bool = False)
         invoice_id=invoice.id, client_id=invoice.client_id, number=invoice.number,
         status=invoice.status_on(today).value, total_cents=totals.total_cents, paid_cents=totals.paid_cents,
         balance_cents=totals.balance_cents, due_date=invoice.due_date, revision=invoice.revision,
-        visit_ids=list(visits)), company_id=invoice.company_id)
+        visit_ids=list(visits), facility_event_ids=[] if invoice.voided else invoice.facility_event_ids()),
+        company_id=invoice.company_id)
     if visits_changed:
         await ctx.publish(InvoiceVisitsChanged(invoice_id=invoice.id, client_id=invoice.client_id,
                                                visit_ids=list(visits), revision=invoice.revision,
@@ -150,6 +160,75 @@ async def set_visit_package_cover(ctx: Context, visit_id: UUID, covered_percent:
     if invoice is None or not invoice.is_open:
         return
     line = invoice.line_for_visit(visit_id)
+    if line is None or line.package_cover_percent == covered_percent:
+        return
+    invoice.replace_line(replace(line, package_cover_percent=covered_percent))
+    await save_and_publish(ctx, invoice)
+
+
+# ---- facility events (R-FAC-4, R-FAC-6), asked for by facility's Client Hub ----
+
+
+async def put_facility_charges(ctx: Context, client_id: UUID, invoice_id: UUID | None, new_invoice_id: UUID,
+                               charges: Sequence[FacilityChargeLine]) -> UUID:
+    """R-FAC-4, R-INV-1: put facility events' charges (each event's own line and its add-ons') on the
+    client's open invoice `invoice_id`, or on a new invoice `new_invoice_id` when None. An event
+    already on another invoice moves (its old lines leave it); an event already on the target has
+    its lines replaced. Everything is checked before anything changes. Returns the invoice id.
+    Raises NoCharges, ClientUnknown, InvoiceNotFound, InvoiceOfAnotherClient, invoice_void,
+    InvoicePaid, FacilityEventOnPaidInvoice. Never commits."""
+    if not charges:
+        raise NoCharges("Nothing to invoice: no charges were sent.")
+    repo, company_id = ctx.uow.invoices, ctx.company_id
+    if await repo.client(company_id, client_id) is None:
+        raise ClientUnknown("No such client in your company.", details={"client_id": str(client_id)})
+    if invoice_id is not None:
+        target, new = await repo.get_for_update(company_id, invoice_id), False
+        check_can_take(target, client_id)
+    else:
+        target, new = await new_invoice(ctx, company_id, client_id, new_invoice_id), True
+    events = list(dict.fromkeys(charge.facility_event_id for charge in charges))
+    sources: dict[UUID, Invoice] = {}
+    for event_id in events:
+        source = await repo.for_facility_event(company_id, event_id)
+        if source is not None and source.id != target.id:
+            check_can_leave(sources.setdefault(source.id, source), event_id)
+    await _move_facility_lines(ctx, target, new, set(events), list(sources.values()), client_id, charges)
+    return target.id
+
+
+async def _move_facility_lines(ctx: Context, target: Invoice, new: bool, events: set[UUID], sources: list[Invoice],
+                               client_id: UUID, charges: Sequence[FacilityChargeLine]) -> None:
+    repo, company_id = ctx.uow.invoices, ctx.company_id
+    rule = (await repo.settings(company_id)).due_date_rule
+    for source in sources:
+        if without_events(source, events):
+            source.follow_due_date_rule(rule)
+            await save_and_publish(ctx, source)
+    without_events(target, events)
+    rates = (await repo.client_billing(company_id, client_id)).rates
+    for charge in charges:
+        cover = await repo.visit_cover(company_id, charge.facility_event_id)
+        target.add_line(facility_line(charge, client_rate_cents=rates.get(charge.service_id),
+                                      package_cover_percent=cover))
+    target.follow_due_date_rule(rule)
+    await save_and_publish(ctx, target, new=new)
+
+
+async def set_facility_event_package_cover(ctx: Context, facility_event_id: UUID,
+                                           covered_percent: Decimal | None) -> None:
+    """R-PKG-1, R-FAC-6: a facility event redeemed against a package: its own invoice line (not its
+    add-ons') is covered by `covered_percent`, None when given back. Kept beside visits' covers
+    (ids do not collide), so an event invoiced later takes its cover then. A void or paid invoice
+    keeps its line as it was. Never commits."""
+    if covered_percent is not None:
+        check_percent(covered_percent, field="covered_percent")
+    await ctx.uow.invoices.set_visit_cover(ctx.company_id, facility_event_id, covered_percent)
+    invoice = await ctx.uow.invoices.for_facility_event(ctx.company_id, facility_event_id)
+    if invoice is None or not invoice.is_open:
+        return
+    line = next((line for line in invoice.lines
+                 if line.facility_event_id == facility_event_id and line.add_on_id is None), None)
     if line is None or line.package_cover_percent == covered_percent:
         return
     invoice.replace_line(replace(line, package_cover_percent=covered_percent))

@@ -55,6 +55,10 @@ class Invoices(Protocol):
     async def for_visit(self, company_id: UUID, visit_id: UUID) -> Invoice | None:
         """The invoice holding the visit's line, locked for update; None when the visit is on none."""
 
+    async def for_facility_event(self, company_id: UUID, facility_event_id: UUID) -> Invoice | None:
+        """The invoice that is not void holding the facility event's lines (R-FAC-4), locked for
+        update; None when the event is on none."""
+
     async def page(self, company_id: UUID, query: InvoiceFilter) -> list[Invoice]:
         """A page of the company's invoices by `query`, newest first."""
 

@@ -9,6 +9,7 @@ from uuid import UUID
 
 from petcare_contracts import Actor, Envelope, EventPayload
 
+from billing.service_layer.facility_commands_ports import FacilityCommands
 from billing.service_layer.invoices_ports import Invoices
 from billing.service_layer.packages_ports import Packages
 from billing.service_layer.payments_ports import Payments
@@ -33,6 +34,9 @@ class UnitOfWork(Protocol):
 
     @property
     def packages(self) -> Packages: ...
+
+    @property
+    def facility_commands(self) -> FacilityCommands: ...
 
     async def publish(self, payload: EventPayload, *, company_id: UUID | None, actor: Actor = ...,
                       causation_id: UUID | None = None) -> Envelope: ...
