@@ -206,3 +206,17 @@ async def test_a_custom_line_is_removed_by_hand_but_an_unknown_one_is_not_found(
     for missing in (f"/invoices/{uuid4()}", f"/invoices/{uuid4()}/email"):
         answer = await admin.request("GET" if missing.count("/") == 2 else "POST", missing)
         assert answer.status_code == 404 and answer.json()["error"]["code"] == "invoice_not_found"
+
+
+async def test_r_email_5_a_retried_email_to_client_with_its_idempotency_key_asks_for_one_email(
+        service: ServiceUnderTest) -> None:
+    world = await make_world(service)
+    admin = service.as_(world.admin)
+    invoice = await new_invoice(service, world)
+    since = await service.last_seq()
+    key = {"Idempotency-Key": f"email-{uuid4()}"}
+    first = await admin.post(f"/invoices/{invoice['id']}/email", headers=key)
+    again = await admin.post(f"/invoices/{invoice['id']}/email", headers=key)
+    assert first.status_code == again.status_code == 200 and again.headers.get("idempotent-replayed") == "true"
+    assert len(await events(service, EMAIL, since)) == 1
+    assert [u["revision"] for u in await events(service, UPDATED, since)] == [2]
