@@ -12,6 +12,7 @@ from uuid import UUID, uuid4
 from billing.adapters.unit_of_work import SqlUnitOfWork
 from billing.service_layer import packages
 from billing.service_layer.context import Context
+from petcare_contracts.events.billing import FacilityCharge, FacilityInvoiceRequested
 from petcare_contracts.events.clients import ClientAdded, CompanyRegistered
 from petcare_contracts.events.common import Contact
 from petcare_contracts.events.scheduling import VisitCancelledByStaff, VisitDeleted, VisitScheduledV2, VisitSummary
@@ -205,6 +206,31 @@ async def test_r_pkg_1_a_deleted_visit_returns_it_and_a_visit_redeemed_before_it
 
     await service.feed(VisitDeleted(visit_id=visit_id, client_id=world.client_id), world.company_id)
     assert (await admin.get(f"/client-packages/{held['id']}")).json()["used"] == 0
+
+
+async def test_r_fac_6_a_facility_event_redeemed_by_hand_covers_its_own_line_until_given_back(
+        service: ServiceUnderTest) -> None:
+    world = await company(service)
+    held = await sell(service, world, price_cents=None, discount_percent="50")
+    event_id = uuid4()
+    charge = FacilityCharge(facility_event_id=event_id, service_id=UUID(DAYCARE), description="Daycare (Rex)",
+                            on=date(2030, 3, 4), price_cents=4_000, taxable=False)
+    await service.feed(FacilityInvoiceRequested(request_id=uuid4(), client_id=world.client_id, charges=[charge]),
+                       world.company_id)
+    [invoice_id] = {e["data"]["invoice_id"] for e in await service.outbox("billing.events")
+                    if e["type"] == "billing.invoice.updated" and str(event_id) in e["data"]["facility_event_ids"]}
+    admin = service.as_(world.admin)
+    body = {"kind": "facility_event", "id": str(event_id), "service_id": DAYCARE, "date": "2030-03-04"}
+    redeemed = await admin.post(f"/client-packages/{held['id']}/redemptions", json=body)
+    assert redeemed.status_code == 201
+    assert {s["service_id"]: s["used"] for s in redeemed.json()["services"]} == {WALK: 0, DAYCARE: 1}
+    assert (await invoice_totals(service, UUID(invoice_id)))[-1] == 2_000
+
+    back = await admin.delete(f"/client-packages/{held['id']}/redemptions/{event_id}?kind=facility_event")
+    assert back.status_code == 200 and back.json()["used"] == 0
+    assert (await invoice_totals(service, UUID(invoice_id)))[-1] == 4_000
+    again = await admin.delete(f"/client-packages/{held['id']}/redemptions/{event_id}?kind=facility_event")
+    assert again.status_code == 404 and again.json()["error"]["code"] == "redemption_not_found"
 
 
 async def give_back_visit(service: ServiceUnderTest, company_id: UUID, visit_id: UUID) -> int:

@@ -35,6 +35,7 @@ class Invoices:
     def __init__(self) -> None:
         self.lines: list[tuple[UUID, UUID, str, int]] = []
         self.covers: list[tuple[UUID, Decimal | None]] = []
+        self.event_covers: list[tuple[UUID, Decimal | None]] = []
         self.invoice_id = uuid4()
 
     async def add_package_line(self, ctx: Context, client_id: UUID, client_package_id: UUID, description: str,
@@ -45,12 +46,17 @@ class Invoices:
     async def set_visit_package_cover(self, ctx: Context, visit_id: UUID, covered_percent: Decimal | None) -> None:
         self.covers.append((visit_id, covered_percent))
 
+    async def set_facility_event_package_cover(self, ctx: Context, facility_event_id: UUID,
+                                               covered_percent: Decimal | None) -> None:
+        self.event_covers.append((facility_event_id, covered_percent))
+
 
 @pytest.fixture
 def invoices(monkeypatch: pytest.MonkeyPatch) -> Iterator[Invoices]:
     fake = Invoices()
     monkeypatch.setattr(invoice_effects, "add_package_line", fake.add_package_line)
     monkeypatch.setattr(invoice_effects, "set_visit_package_cover", fake.set_visit_package_cover)
+    monkeypatch.setattr(invoice_effects, "set_facility_event_package_cover", fake.set_facility_event_package_cover)
     yield fake
 
 
@@ -139,17 +145,19 @@ async def test_r_pkg_1_limits_and_end_dates_refuse_with_a_reason(invoices: Invoi
     assert world.uow.packages.held[held_id].used() == 1
 
 
-async def test_r_fac_6_a_facility_event_is_redeemed_without_touching_an_invoice(invoices: Invoices) -> None:
+async def test_r_fac_6_a_facility_event_is_redeemed_and_its_own_line_covered(invoices: Invoices) -> None:
     world = World()
     held_id = await world.sold()
     event = Redeem(kind=RedeemedKind.FACILITY_EVENT, id=uuid4(), service_id=DAYCARE, date=date(2026, 3, 2))
     held = await packages.redeem(world.admin, held_id, event)
     assert (held.used(DAYCARE), held.percent_used()) == (1, Decimal("33.33"))
-    assert invoices.covers == []
+    assert (invoices.covers, invoices.event_covers) == ([], [(event.id, Decimal(100))])
     assert await packages.give_back_visit(world.consumer, event.id) == 0  # not a visit
     another = Redeem(kind=RedeemedKind.FACILITY_EVENT, id=uuid4(), service_id=DAYCARE, date=date(2026, 3, 3))
     with pytest.raises(ClientPackageNotFound):  # the Client Hub names the client: it must be theirs
         await packages.redeem(world.consumer, held_id, another, client_id=uuid4())
+    await packages.give_back(world.admin, held_id, event.id, RedeemedKind.FACILITY_EVENT)
+    assert invoices.event_covers == [(event.id, Decimal(100)), (event.id, None)]
 
 
 async def test_r_pkg_1_a_sold_package_is_disabled_never_deleted_and_keeps_its_terms(invoices: Invoices) -> None:

@@ -4,13 +4,13 @@ redemption back when its visit is cancelled; a client's packages with what is us
 
 Every change of a client's package publishes `billing.package.changed` v1 (its whole state and
 revision). Invoices are touched only through `invoice_effects`: a set price goes on a new invoice
-when the package is added; a redeemed visit's line is covered (100 % for a set-price package, its
-discount % otherwise) and uncovered when the redemption is given back. A facility event's invoice
-line is not covered by billing yet (facility events are invoiced by hand, R-INV-1; see docs)."""
+when the package is added; a redeemed visit's (or facility event's own) line is covered (100 % for
+a set-price package, its discount % otherwise) and uncovered when the redemption is given back."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo
 
@@ -56,6 +56,15 @@ def package_changed(held: ClientPackage) -> ClientPackageChanged:
 
 async def _publish(ctx: Context, held: ClientPackage) -> None:
     await ctx.publish(package_changed(held), company_id=held.company_id)
+
+
+async def _cover(ctx: Context, kind: RedeemedKind, item_id: UUID, percent: Decimal | None) -> None:
+    """The redeemed item's invoice line takes the package's cover (None: no longer covered); an item
+    not invoiced yet takes it when its line comes (invoice_effects keeps it)."""
+    if kind is RedeemedKind.VISIT:
+        await invoice_effects.set_visit_package_cover(ctx, item_id, percent)
+    else:
+        await invoice_effects.set_facility_event_package_cover(ctx, item_id, percent)
 
 
 async def _local_today(ctx: Context, now: datetime) -> date:
@@ -116,7 +125,8 @@ async def redeem(ctx: Context, client_package_id: UUID, command: Redeem, *,
                  client_id: UUID | None = None) -> ClientPackage:
     """R-PKG-1, R-FAC-6 (managers): redeem one visit or facility event against the client's package
     (`client_id`, when the caller names the client, e.g. facility's Client Hub: the package must be
-    theirs). A visit's invoice line is covered (`invoice_effects.set_visit_package_cover`). Raises
+    theirs). The item's invoice line is covered (`invoice_effects.set_visit_package_cover`, or
+    `set_facility_event_package_cover` for a facility event). Raises
     ClientPackageNotFound (404), AlreadyRedeemed (409: on another package), PackageCannotRedeem (409,
     `details.reason`: already_redeemed, not_covered, used_up, ended, limit)."""
     held = await ctx.uow.packages.get_held(ctx.company_id, client_package_id, for_update=True)
@@ -131,8 +141,7 @@ async def redeem(ctx: Context, client_package_id: UUID, command: Redeem, *,
                               details={"client_package_id": str(elsewhere[0].id)})
     held.redeem(item_id=command.id, service_id=command.service_id, on=command.date, kind=command.kind, at=ctx.now())
     await ctx.uow.packages.save_held(held)
-    if command.kind is RedeemedKind.VISIT:
-        await invoice_effects.set_visit_package_cover(ctx, command.id, held.definition.covered_percent)
+    await _cover(ctx, command.kind, command.id, held.definition.covered_percent)
     await _publish(ctx, held)
     await ctx.commit()
     return held
@@ -140,15 +149,14 @@ async def redeem(ctx: Context, client_package_id: UUID, command: Redeem, *,
 
 async def give_back(ctx: Context, client_package_id: UUID, item_id: UUID,
                     kind: RedeemedKind = RedeemedKind.VISIT) -> ClientPackage:
-    """R-PKG-1 (managers): undo a redemption by hand; the visit's invoice line is no longer covered.
+    """R-PKG-1 (managers): undo a redemption by hand; the item's invoice line is no longer covered.
     Raises ClientPackageNotFound, RedemptionNotFound (404)."""
     held = await ctx.uow.packages.get_held(ctx.company_id, client_package_id, for_update=True)
     if not held.give_back(item_id, kind):
         raise RedemptionNotFound("That visit is not redeemed against this package.",
                                  details={"kind": kind.value, "id": str(item_id)})
     await ctx.uow.packages.save_held(held)
-    if kind is RedeemedKind.VISIT:
-        await invoice_effects.set_visit_package_cover(ctx, item_id, None)
+    await _cover(ctx, kind, item_id, None)
     await _publish(ctx, held)
     await ctx.commit()
     return held
