@@ -14,9 +14,12 @@ from petcare_tools.testing.service import ServiceUnderTest, serve_in_process
 
 
 @pytest_asyncio.fixture(loop_scope="session")
-async def service(database_url: str, kafka_bootstrap_servers: str) -> AsyncIterator[ServiceUnderTest]:
-    """Relay and consumers off: tests read the outbox (`service.outbox`) and hand events over themselves."""
-    async with serve_in_process(SPEC, database_url, kafka_bootstrap_servers) as service:
+async def service(database_url: str, kafka_bootstrap_servers: str,
+                  stripe_sandbox: str) -> AsyncIterator[ServiceUnderTest]:
+    """Relay and consumers off: tests read the outbox (`service.outbox`) and hand events over themselves.
+    Stripe is the session's localstripe sandbox: a test never reaches the real Stripe."""
+    async with serve_in_process(SPEC, database_url, kafka_bootstrap_servers,
+                                stripe_api_base=stripe_sandbox) as service:
         yield service
 
 
