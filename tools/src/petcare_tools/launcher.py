@@ -5,6 +5,8 @@ POSTGRES_ADMIN_URL), the provider sandboxes, then every installed service with i
 and migrations; it prints where everything listens and runs until Ctrl-C or SIGTERM, which stop
 services first, then the sandboxes, the broker and the database, and exit 0. If any child dies
 on its own, the launcher reports it with its log tail, stops everything and exits 1.
+`--replicas notifications=3,texting=2` (or PETCARE_REPLICAS) starts more processes of a service
+sharing its database and consumer group (R-SCALE-1); see launch.replicas for names and ports.
 
 `infra` starts only the broker and the database, creates the installed services' databases, and
 prints the environment to export for running a service by hand.
@@ -29,6 +31,7 @@ from petcare_tools.launch import config as defaults
 from petcare_tools.launch.config import Endpoint, LaunchConfig, LaunchError, repo_root
 from petcare_tools.launch.infra import BOOTSTRAP_ENV, POSTGRES_ADMIN_ENV, Infrastructure
 from petcare_tools.launch.lifecycle import serve
+from petcare_tools.launch.replicas import parse_replicas
 from petcare_tools.launch.services import database_env, select
 from petcare_tools.launch.stack import DevStack
 from petcare_tools.launcher_secrets import secrets_file, use_dev_secrets
@@ -60,6 +63,10 @@ def run(
     ] = defaults.DEFAULT_SENDGRID_PORT,
     twilio_port: Annotated[int, typer.Option(help="Twilio sandbox port.")] = defaults.DEFAULT_TWILIO_PORT,
     services: Annotated[str, typer.Option(help="`all`, `none`, or names: clients,billing.")] = "all",
+    replicas: Annotated[str, typer.Option(
+        envvar="PETCARE_REPLICAS",
+        help="Processes per service, e.g. notifications=3,texting=2 (one consumer group each; replica n "
+             "on the dev port + (n-1)*1000; the gateway routes to replica 1).")] = "",
 ) -> None:
     """Start the whole suite; Ctrl-C stops it."""
     config = _config(
@@ -71,11 +78,12 @@ def run(
     )
     try:
         selected = select(installed_services(), services)
+        counts = parse_replicas(replicas, selected)
     except LaunchError as error:
         console.print(f"[bold red]{escape(str(error))}[/]", highlight=False)
         raise typer.Exit(2) from None
     use_dev_secrets(config.data_dir)  # every child inherits them
-    stack = DevStack(config, selected, say=_say)
+    stack = DevStack(config, selected, say=_say, replicas=counts)
 
     def ready() -> None:
         console.print(_table(stack.endpoints, config))

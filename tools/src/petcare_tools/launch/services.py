@@ -14,6 +14,7 @@ from petcare_kit.service_spec import ServiceSpec
 
 from petcare_tools.embedded.ports import LOCALHOST, is_port_free
 from petcare_tools.launch.config import Endpoint, LaunchError
+from petcare_tools.launch.replicas import replica_name, replica_port
 from petcare_tools.launch.sandboxes import uvicorn_argv
 from petcare_tools.testing.processes import ProcessError, ProcessManager
 
@@ -68,15 +69,22 @@ def migrate(manager: ProcessManager, spec: ServiceSpec, env: Mapping[str, str]) 
 
 
 def start_service(
-    manager: ProcessManager, spec: ServiceSpec, env: Mapping[str, str], ready_timeout: float = READY_TIMEOUT
+    manager: ProcessManager, spec: ServiceSpec, env: Mapping[str, str], ready_timeout: float = READY_TIMEOUT,
+    *, replica: int = 1, replicas: int = 1,
 ) -> Endpoint:
-    """Serve the service on its dev port and wait until GET /ready answers 200."""
-    if not is_port_free(spec.dev_port):
-        raise LaunchError(f"port {spec.dev_port} for {spec.name} is already in use (another `make run`?)")
-    url = f"http://{LOCALHOST}:{spec.dev_port}"
-    manager.start(spec.name, uvicorn_argv(spec.asgi_factory, spec.dev_port), env)
+    """Serve replica `replica` (1-based, of `replicas`) of the service and wait until GET /ready
+    answers 200: replica 1 as `<name>` on the dev port, the others as `<name>-<n>` on their own
+    port (launch.replicas). Raises LaunchError when the port is taken or it does not get ready."""
+    name, port = replica_name(spec, replica), replica_port(spec, replica)
+    if not is_port_free(port):
+        raise LaunchError(f"port {port} for {name} is already in use (another `make run`?)")
+    url = f"http://{LOCALHOST}:{port}"
+    manager.start(name, uvicorn_argv(spec.asgi_factory, port), env)
     try:
-        manager.wait_http_ok(f"{url}/ready", ready_timeout, name=spec.name)
+        manager.wait_http_ok(f"{url}/ready", ready_timeout, name=name)
     except ProcessError as error:
-        raise LaunchError(f"{spec.name} did not become ready: {error}") from None
-    return Endpoint(spec.name, url, f"docs {url}/docs")
+        raise LaunchError(f"{name} did not become ready: {error}") from None
+    note = f"docs {url}/docs"
+    if replicas > 1:
+        note += f"; replica {replica} of {replicas}" + (" (the gateway routes here)" if replica == 1 else "")
+    return Endpoint(name, url, note)

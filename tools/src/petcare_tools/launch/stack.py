@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from petcare_kit.service_spec import ServiceSpec
 
@@ -15,11 +15,15 @@ from petcare_tools.testing.processes import ProcessManager
 
 
 class DevStack:
-    """Broker and database, then the sandboxes, then each service (ready before the next)."""
+    """Broker and database, then the sandboxes, then each service (ready before the next), with as many
+    replicas as `replicas` asks (the gateway routes to the first)."""
 
-    def __init__(self, config: LaunchConfig, services: list[ServiceSpec], say: Callable[[str], None]) -> None:
+    def __init__(self, config: LaunchConfig, services: list[ServiceSpec], say: Callable[[str], None],
+                 replicas: Mapping[str, int] | None = None) -> None:
         self.config = config
         self.services = services
+        self.replicas = dict(replicas or {})
+        """Processes per service name (launch.replicas); 1 when not named."""
         self.say = say
         self.infra = Infrastructure(config)
         self.processes = ProcessManager(config.logs_dir, cwd=config.repo_root)
@@ -49,7 +53,11 @@ class DevStack:
                     other.name: f"http://127.0.0.1:{other.dev_port}" for other in self.services if other is not spec})
             if database_url is not None:
                 migrate(self.processes, spec, env)
-            self.endpoints.append(start_service(self.processes, spec, env))
+            count = self.replicas.get(spec.name, 1)
+            for number in range(1, count + 1):  # one after another: each joins the group once ready
+                if count > 1:
+                    self.say(f"starting {spec.name} replica {number} of {count}")
+                self.endpoints.append(start_service(self.processes, spec, env, replica=number, replicas=count))
 
     def failures(self) -> list[str]:
         """Children that died on their own since they started."""
