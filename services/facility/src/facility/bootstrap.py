@@ -14,16 +14,17 @@ from petcare_kit.runtime import ServiceRuntime
 from petcare_kit.waiting import WaitingRoom
 
 from facility.config import FacilitySettings
-from facility.entrypoints import consumers
-from facility.entrypoints.api import catalogue, client_events, events, spaces
+from facility.entrypoints import billing_consumers, consumers
+from facility.entrypoints.api import catalogue, client_events, events, hub, spaces
 
 GROUP = "facility"
 """The consumer group (and dead-letter topic `facility.dlq`); replicas share it."""
-PUBLISHES = ["facility.events"]
-CONSUMES = ["clients.events"]
+PUBLISHES = ["facility.events", "billing.commands"]  # the Client Hub asks billing (R-FAC-4, R-FAC-6)
+CONSUMES = ["clients.events", "billing.events"]
 HANDLES: list[type[EventPayload]] = [
     *DIRECTORY_EVENTS,  # people and companies (petcare_kit.client_directory)
     *consumers.PET_EVENTS,  # facility's pets read model
+    *billing_consumers.EVENTS,  # the Client Hub: invoices, packages, billing's answers
 ]
 """Every event type facility acts on; any other type on the topics it reads is ignored."""
 DESCRIPTION = """Facility (boarding and daycare): spaces, the facility's service list (daycare, overnight,
@@ -35,6 +36,7 @@ def build_router(settings: FacilitySettings) -> EventRouter:
     room = WaitingRoom(GROUP, timedelta(seconds=settings.unknown_person_wait_seconds))
     router = EventRouter(handles=HANDLES, waiting=room)
     consumers.register(router)
+    billing_consumers.register(router)
     return router
 
 
@@ -46,4 +48,5 @@ def create_app(settings: FacilitySettings | None = None) -> FastAPI:
         expiry = router.waiting.expiry_job(runtime.sessions)
         runtime.add_background_task(expiry.name, expiry.run_forever)
     return create_service_app(runtime, title="Facility", description=DESCRIPTION,
-                              routers=[spaces.router, catalogue.router, events.router, client_events.router])
+                              routers=[spaces.router, catalogue.router, events.router, client_events.router,
+                                       hub.router])
