@@ -257,6 +257,30 @@ def test_r_scale_2_the_example_overlay_sets_replicas_images_and_namespace_per_se
     assert len(set(replicas.values())) > 1, replicas
 
 
+FIRST_STEP = {"config", "migration"}  # docs/deployment.md: `-l 'app.kubernetes.io/component in (config,migration)'`
+
+
+def wave(obj: Obj) -> int:
+    return int((obj["metadata"].get("annotations") or {}).get("argocd.argoproj.io/sync-wave", "0"))
+
+
+def test_migrations_run_before_the_rollout_with_what_they_read_applied_first() -> None:
+    """kubectl's first step and Argo CD's waves: ConfigMaps (-2), migration Jobs (-1), the rest (0)."""
+    objects = render("overlays/example")
+    for job in find(objects, "Job"):
+        annotations = job["metadata"]["annotations"]
+        assert job["metadata"]["labels"]["app.kubernetes.io/component"] == "migration"
+        assert annotations["argocd.argoproj.io/hook"] == "Sync" and wave(job) == -1
+        assert annotations["argocd.argoproj.io/hook-delete-policy"] == "BeforeHookCreation"
+        for source in container(job).get("envFrom", []):
+            read = one(objects, "ConfigMap", source["configMapRef"]["name"])
+            assert read["metadata"]["labels"]["app.kubernetes.io/component"] in FIRST_STEP and wave(read) < -1
+    for obj in objects:
+        if obj["kind"] not in {"Job", "ConfigMap"}:
+            assert wave(obj) == 0, obj["metadata"]["name"]
+            assert obj["metadata"].get("labels", {}).get("app.kubernetes.io/component") not in FIRST_STEP
+
+
 # --- secrets and settings ------------------------------------------------------------------------
 
 SECRET_NAME = re.compile(r"SECRET|PASSWORD|TOKEN|API_KEY|AUTH|SID", re.IGNORECASE)
