@@ -16,9 +16,10 @@ from petcare_contracts.events.billing import (
     PackageAddRequested,
     PackageRedeemRequested,
 )
+from petcare_contracts.events.clients import ClientAdded
 from petcare_tools.testing.service import ServiceUnderTest
 
-from .invoice_world import World, make_world
+from .invoice_world import World, contact, make_world
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 TOPIC = "billing.events"
@@ -111,7 +112,6 @@ async def test_r_fac_4_another_clients_a_void_or_an_unknown_invoice_is_refused_a
         "invoice_void": invoice_request(world, stay(event_id), UUID(void)),
         "invoice_not_found": invoice_request(world, stay(event_id), uuid4()),
         "no_charges": invoice_request(world, []),
-        "client_not_found": invoice_request(world, stay(uuid4()), client_id=uuid4()),
     }
     for request in cases.values():
         await service.feed(request, world.company_id)
@@ -121,6 +121,17 @@ async def test_r_fac_4_another_clients_a_void_or_an_unknown_invoice_is_refused_a
         assert answer["message"]
     assert await published(service, since, UPDATED) == []
     assert (await service.as_(world.admin).get(f"/invoices/{mine}")).json()["totals"]["total_cents"] == 6_000
+
+
+async def test_r_fac_4_a_command_for_a_client_billing_has_not_heard_of_waits_for_the_client(
+        service: ServiceUnderTest) -> None:
+    world = await make_world(service)
+    newcomer, since = uuid4(), await service.last_seq()
+    request = invoice_request(world, stay(uuid4()), client_id=newcomer)
+    await service.feed(request, world.company_id)
+    assert await published(service, since, ANSWERED) == []  # waiting, not refused
+    await service.feed(ClientAdded(client_id=newcomer, contact=contact("Newt")), world.company_id)
+    assert (await answer_to(service, request.request_id))["outcome"] == "done"
 
 
 async def sell_package(service: ServiceUnderTest, world: World) -> str:

@@ -25,6 +25,7 @@ from petcare_contracts.events.billing import (
     PackageRedeemRequested,
 )
 from petcare_kit.errors import DomainError
+from petcare_kit.waiting import NotKnownYet
 
 from billing.domain.facility_lines import FacilityChargeLine
 from billing.domain.packages import ClientPackageNotFound, RedeemedKind
@@ -39,6 +40,19 @@ class BatchContext(Context):
 
     async def commit(self) -> None:
         """Nothing: the consumer commits the whole batch once (its inbox rows with it)."""
+
+
+class ClientNotKnownYet(NotKnownYet):
+    """The command names a client billing has not read from clients.events yet: the command waits
+    in the consumer's waiting room and is handled when the client arrives (facility only names
+    clients it knows, so billing's directory catches up)."""
+
+    reason_code = "client_not_known_yet"
+
+
+async def _check_client_known(ctx: Context, client_id: UUID) -> None:
+    if await ctx.uow.invoices.client(ctx.company_id, client_id) is None:
+        raise ClientNotKnownYet(client_id)
 
 
 @dataclass(frozen=True)
@@ -72,11 +86,12 @@ async def invoice_facility_events(ctx: BatchContext, command: FacilityInvoiceReq
                                   causation_id: UUID | None = None) -> Answer | None:
     """R-FAC-4: `billing.facility_invoice.requested` → the charges on a new invoice of the client
     (id derived from the request, uuid5, so a replay would find the same one) or on the named open
-    invoice; an event already on another invoice moves. Refused (code): no_charges,
-    client_not_found, invoice_not_found, invoice_of_another_client, invoice_void, invoice_paid,
-    facility_event_on_paid_invoice. Returns the answer, None when answered before."""
+    invoice; an event already on another invoice moves. Raises ClientNotKnownYet (the command
+    waits for the client). Refused (code): no_charges, invoice_not_found, invoice_of_another_client,
+    invoice_void, invoice_paid, facility_event_on_paid_invoice. Returns the answer, None when answered before."""
     if await ctx.uow.facility_commands.answered(command.request_id):
         return None
+    await _check_client_known(ctx, command.client_id)
     charges = [FacilityChargeLine(c.facility_event_id, c.add_on_id, c.service_id, c.description, c.on,
                                   c.price_cents, c.taxable) for c in command.charges]
     new_id = uuid5(invoice_effects.INVOICE_IDS, f"facility:{command.request_id}")
@@ -94,10 +109,12 @@ async def add_package(ctx: BatchContext, command: PackageAddRequested, *,
                       causation_id: UUID | None = None) -> Answer | None:
     """R-FAC-6, R-PKG-1: `billing.package.add_requested` → the package added to the client
     (`packages.add_to_client`: terms copied, a set price on a new invoice, `billing.package.changed`).
-    Refused (code): client_not_found, client_inactive, package_not_found, disabled, ended.
+    Raises ClientNotKnownYet (the command waits for the client). Refused (code): client_inactive,
+    package_not_found, disabled, ended.
     Returns the answer, None when answered before."""
     if await ctx.uow.facility_commands.answered(command.request_id):
         return None
+    await _check_client_known(ctx, command.client_id)
     try:
         held = await packages.add_to_client(ctx, command.client_id, AddClientPackage(package_id=command.package_id))
         answer = Answer(client_package_id=held.id, invoice_id=held.invoice_id)
