@@ -48,13 +48,17 @@ def consumer(name: str) -> tuple[str, list[str]] | None:
     return (str(module.GROUP), list(consumes)) if consumes else None
 
 
-def base_objects() -> list[Obj]:
-    """Every object in the base's files as written (no kubectl needed)."""
+def file_objects(folder: str) -> list[Obj]:
+    """Every object in deploy/kubernetes/<folder>'s files as written (no kubectl needed)."""
     objects: list[Obj] = []
-    for path in sorted((K8S / "base").rglob("*.yaml")):
+    for path in sorted((K8S / folder).rglob("*.yaml")):
         if path.name != "kustomization.yaml":
             objects += [doc for doc in yaml.safe_load_all(path.read_text()) if doc]
     return objects
+
+
+def base_objects() -> list[Obj]:
+    return file_objects("base")
 
 
 @cache
@@ -139,8 +143,8 @@ def problems_of(obj: Obj) -> list[str]:
     return []
 
 
-def test_the_base_files_validate_against_the_kubernetes_schema_without_kubectl() -> None:
-    objects = base_objects()
+def test_the_base_and_platform_files_validate_against_the_kubernetes_schema_without_kubectl() -> None:
+    objects = base_objects() + file_objects("platform")
     assert {o["kind"] for o in objects} >= {"Deployment", "Service", "PodDisruptionBudget", "Job"}
     assert [problem for obj in objects for problem in problems_of(obj)] == []
 
@@ -293,17 +297,41 @@ def walk(node: Any) -> Iterator[Any]:
         yield from walk(child)
 
 
-@pytest.mark.parametrize("target", ["base", "overlays/example", "platform"])
-def test_no_secret_value_is_in_the_repository(target: str) -> None:
+def test_no_secret_value_is_in_the_repository_files() -> None:
     for path in K8S.rglob("kustomization.yaml"):
-        assert "secretGenerator" not in yaml.safe_load(path.read_text()), path
-    objects = render(target)
+        kustomization = yaml.safe_load(path.read_text())
+        assert "secretGenerator" not in kustomization, path
+        for generator in kustomization.get("configMapGenerator", []):
+            keys = [literal.split("=", 1)[0] for literal in generator.get("literals", [])]
+            assert not [key for key in keys if SECRET_NAME.search(key)], (path, keys)
+    check_no_secret_value(file_objects("."))
+
+
+@pytest.mark.parametrize("target", ["base", "overlays/example", "platform"])
+def test_no_secret_value_is_in_what_is_rendered(target: str) -> None:
+    check_no_secret_value(render(target))
+
+
+def check_no_secret_value(objects: tuple[Obj, ...] | list[Obj]) -> None:
+    """No Secret with data, and every secret-looking variable taken from a Secret."""
     for secret in find(objects, "Secret"):
         assert not secret.get("data") and not secret.get("stringData"), secret["metadata"]["name"]
+    for config in find(objects, "ConfigMap"):
+        assert not [key for key in config.get("data", {}) if SECRET_NAME.search(key)], config["metadata"]["name"]
     for node in walk(list(objects)):
         if isinstance(node, dict) and "name" in node and ("value" in node or "valueFrom" in node):
             if SECRET_NAME.search(node["name"]):
                 assert "secretKeyRef" in node.get("valueFrom", {}), f"{node['name']} must come from a Secret"
+
+
+def test_the_secret_check_catches_a_literal_secret() -> None:
+    deployment = copy.deepcopy(one(base_objects(), "Deployment", "billing"))
+    container(deployment)["env"].append({"name": "STRIPE_API_KEY", "value": "sk_live_x"})
+    with pytest.raises(AssertionError, match="STRIPE_API_KEY must come from a Secret"):
+        check_no_secret_value([deployment])
+    leaked = {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "x"}, "stringData": {"k": "v"}}
+    with pytest.raises(AssertionError):
+        check_no_secret_value([leaked])
 
 
 def container_environment(objects: tuple[Obj, ...], workload: Obj) -> dict[str, str]:
@@ -366,7 +394,7 @@ def test_each_service_loads_its_settings_in_production_from_the_rendered_environ
 # --- the operators' resources --------------------------------------------------------------------
 
 def test_the_strimzi_topics_have_the_partition_counts_of_the_contracts() -> None:
-    topics = {t["spec"]["topicName"]: t["spec"] for t in find(render("platform"), "KafkaTopic")}
+    topics = {t["spec"]["topicName"]: t["spec"] for t in find(file_objects("platform"), "KafkaTopic")}
     groups = {reads[0] for name in SERVICES if (reads := consumer(name))}
     expected = {name: topic.partitions for name, topic in TOPICS.items()}
     expected |= {dead_letter_topic(group): DEAD_LETTER_PARTITIONS for group in groups}
@@ -375,7 +403,7 @@ def test_the_strimzi_topics_have_the_partition_counts_of_the_contracts() -> None
 
 
 def test_cloudnativepg_has_one_database_and_login_per_database_service() -> None:
-    objects = render("platform")
+    objects = file_objects("platform")
     roles = {r["name"]: r for r in one(objects, "Cluster", "petcare-db")["spec"]["managed"]["roles"]}
     databases = {d["spec"]["name"]: d["spec"] for d in find(objects, "Database")}
     with_database = {name for name, spec in SERVICES.items() if spec.needs_database}
