@@ -4,6 +4,7 @@ and check-out, the client's own view (R-FAC-3), daylight saving."""
 
 from __future__ import annotations
 
+import asyncio
 from uuid import uuid4
 
 from petcare_contracts.events.clients import PetDetailsUpdated
@@ -132,3 +133,16 @@ async def test_pet_events_of_clients_events_keep_the_pets_read_model(service: Se
     assert event["pet_names"] == ["Rexy", "Tom"]
     unknown = await service.call(f.world.staff, "GET", f"/events/{uuid4()}")
     assert unknown.status_code == 404 and unknown.json()["error"]["code"] == "facility_event_not_found"
+
+
+async def test_two_bookings_at_once_cannot_both_take_the_last_place_under_a_hard_limit(service: Service) -> None:
+    f = await make_facility(service)
+    ok(await service.call(f.world.admin, "PATCH", f"/spaces/{f.other_space_id}", json={"capacity": 1}))
+    ok(await service.call(f.world.admin, "PUT", "/settings", json={"capacity_is_hard_limit": True}))
+    bodies = [{"client_id": str(client), "pet_ids": [str(pet)], "service_id": f.overnight_id,
+               "space_id": f.other_space_id, "starts_on": days_ahead(40), "ends_on": days_ahead(41)}
+              for client, pet in ((f.world.client_id, f.world.pets[0]), (f.world.other_client_id, f.world.other_pet))]
+
+    answers = await asyncio.gather(*(service.call(f.world.admin, "POST", "/events", json=b) for b in bodies))
+
+    assert sorted(a.status_code for a in answers) == [201, 409]

@@ -19,6 +19,7 @@ from petcare_kit.client_directory import DirectoryCompany, DirectoryPerson
 class FakeSpaces:
     def __init__(self) -> None:
         self.rows: dict[UUID, Space] = {}
+        self.locked: list[UUID] = []
 
     async def add(self, space: Space) -> None:
         self.rows[space.id] = space
@@ -31,6 +32,9 @@ class FakeSpaces:
         if space is None or space.company_id != company_id:
             raise SpaceNotFound("No such space in your company.")
         return space
+
+    async def lock(self, company_id: UUID, space_id: UUID) -> None:
+        self.locked.append(space_id)
 
     async def many(self, company_id: UUID, space_ids: list[UUID]) -> list[Space]:
         return [s for s in self.rows.values() if s.company_id == company_id and s.id in space_ids]

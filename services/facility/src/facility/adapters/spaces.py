@@ -41,6 +41,10 @@ class SqlSpaces:
             raise SpaceNotFound("No such space in your company.", details={"space_id": str(space_id)})
         return _space(row)
 
+    async def lock(self, company_id: UUID, space_id: UUID) -> None:
+        await self.session.execute(select(spaces.c.id).where(
+            spaces.c.company_id == company_id, spaces.c.id == space_id).with_for_update())
+
     async def many(self, company_id: UUID, space_ids: list[UUID]) -> list[Space]:
         if not space_ids:
             return []

@@ -11,10 +11,12 @@ from facility.service_layer.context import Context
 async def check_occupancy(ctx: Context, space: Space, event: FacilityEvent) -> list[OccupancyWarning]:
     """The pets in `space` on each date `event` takes room there (its other scheduled and
     checked-in events, plus this one, counted once even when it is already stored), as warnings.
-    Raises SpaceFull (409) when capacity is a hard limit and a date goes over it."""
+    Raises SpaceFull (409) when capacity is a hard limit and a date goes over it. The space is held
+    until the transaction ends (concurrent bookings of one space are counted one after the other)."""
     dates = event.when.occupied_dates
     if not dates:
         return []
+    await ctx.uow.spaces.lock(ctx.company_id, space.id)
     pets = dict.fromkeys(dates, len(event.pet_ids))
     for other in await ctx.uow.events.occupying(ctx.company_id, space.id, dates[0], dates[-1]):
         if other.id == event.id:

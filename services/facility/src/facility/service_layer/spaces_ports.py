@@ -17,6 +17,10 @@ class Spaces(Protocol):
     async def get(self, company_id: UUID, space_id: UUID) -> Space:
         """Raises SpaceNotFound (also for another company's space)."""
 
+    async def lock(self, company_id: UUID, space_id: UUID) -> None:
+        """Hold the space until the transaction ends, so that bookings of one space are counted one
+        at a time (two at once cannot both take its last place under a hard capacity limit)."""
+
     async def many(self, company_id: UUID, space_ids: list[UUID]) -> list[Space]:
         """Those of `space_ids` that are the company's (unknown ids are left out)."""
 
