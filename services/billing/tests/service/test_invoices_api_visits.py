@@ -1,6 +1,6 @@
 """The invoice API on visits' lines (fed as scheduling.events, as Kafka would): a cancelled visit's
 fee overridden by hand (R-INV-2), the status past due on the company's local dates (R-INV-3), a
-visit's line left alone by the custom-line routes."""
+visit's or a facility event's line (R-FAC-4) left alone by the custom-line routes."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo
 
 import pytest
+from petcare_contracts.events.billing import FacilityCharge, FacilityInvoiceRequested
 from petcare_contracts.events.scheduling import VisitCancelledByStaff, VisitScheduledV2, VisitSummary
 from petcare_tools.testing.service import ServiceUnderTest
 
@@ -87,3 +88,19 @@ async def test_r_inv_3_a_sent_invoice_is_past_due_after_its_due_date_in_the_comp
     ahead, later_invoice = await schedule(service, world, visit_date=local_today() + timedelta(days=1))
     assert ok(await admin.post(f"/invoices/{later_invoice}/email"))["status"] == "sent"
     assert visit_id != ahead
+
+
+async def test_r_fac_4_a_facility_event_s_line_shows_as_such_and_is_not_removed_by_hand(
+        service: ServiceUnderTest) -> None:
+    world = await make_world(service)
+    event_id = uuid4()
+    request = FacilityInvoiceRequested(request_id=uuid4(), client_id=world.client_id, charges=[FacilityCharge(
+        facility_event_id=event_id, service_id=uuid4(), description="Overnight (Rex)", on=local_today(),
+        price_cents=6_000, taxable=False)])
+    await service.feed(request, world.company_id)
+    admin = service.as_(world.admin)
+    [listed] = ok(await admin.get("/invoices", params={"client_id": str(world.client_id)}))["items"]
+    [line] = ok(await admin.get(f"/invoices/{listed['id']}"))["lines"]
+    assert (line["kind"], line["facility_event_id"], line["amount_cents"]) == ("facility", str(event_id), 6_000)
+    removed = await admin.delete(f"/invoices/{listed['id']}/lines/{line['id']}")
+    assert removed.status_code == 409 and removed.json()["error"]["code"] == "invoice_line_not_custom"

@@ -49,7 +49,7 @@ class LineNotFound(NotFound):
 
 class LineNotCustom(Conflict):
     """Only custom lines are removed by hand: a visit's line leaves with the visit (deleted in the
-    scheduler), a package's with the package."""
+    scheduler), a facility event's from the Client Hub (R-FAC-4), a package's with the package."""
 
     code = "invoice_line_not_custom"
 
@@ -167,12 +167,12 @@ async def add_custom_line(ctx: Context, invoice_id: UUID, command: AddCustomLine
 
 async def remove_line(ctx: Context, invoice_id: UUID, line_id: UUID) -> DatedInvoice:
     """Take a custom line off. Raises InvoiceNotFound, LineNotFound (404), LineNotCustom (409: a
-    visit's or a package's line), InvoiceIsVoid, TotalBelowPaid (409)."""
+    visit's, a facility event's or a package's line), InvoiceIsVoid, TotalBelowPaid (409)."""
     invoice = await _for_change(ctx, invoice_id)
     line = _line(invoice, line_id)
-    if line.visit_id is not None or line.client_package_id is not None:
-        raise LineNotCustom("This line comes from a visit or a package: change the visit in the scheduler "
-                            "(or the package) instead.", details={"line_id": str(line_id)})
+    if line.visit_id is not None or line.facility_event_id is not None or line.client_package_id is not None:
+        raise LineNotCustom("This line comes from a visit, a facility event or a package: change it there "
+                            "(the scheduler, the Client Hub) instead.", details={"line_id": str(line_id)})
     invoice.lines = [kept for kept in invoice.lines if kept.line_id != line_id]
     return await _save(ctx, invoice)
 

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from billing.domain.invoices import Discount, Invoice, InvoiceStatus, Line, Totals
 from billing.service_layer.invoices import DatedInvoice, InvoiceList
 
-LineKind = Literal["visit", "package", "custom"]
+LineKind = Literal["visit", "facility", "package", "custom"]
 
 
 def percent_text(percent: Decimal | None) -> str | None:
@@ -27,6 +27,8 @@ def percent_text(percent: Decimal | None) -> str | None:
 def _kind(line: Line) -> LineKind:
     if line.visit_id is not None:
         return "visit"
+    if line.facility_event_id is not None:
+        return "facility"
     return "package" if line.client_package_id is not None else "custom"
 
 
@@ -65,7 +67,8 @@ class DiscountView(BaseModel):
 class LineView(BaseModel):
     id: UUID
     kind: LineKind
-    """visit: from the scheduler (R-INV-1); package: a package sold to the client; custom: added by hand."""
+    """visit: from the scheduler (R-INV-1); facility: a facility event or add-on invoiced from the Client
+    Hub (R-FAC-4); package: a package sold to the client; custom: added by hand."""
     description: str
     unit_cents: int
     quantity: int
@@ -77,6 +80,7 @@ class LineView(BaseModel):
     visit_id: UUID | None
     visit_date: date | None
     """The visit's local date (a visit's line)."""
+    facility_event_id: UUID | None
     cancelled: bool
     cancellation_fee_percent: str | None
     """The share of the price a cancelled visit's line keeps (R-INV-2)."""
@@ -87,7 +91,8 @@ class LineView(BaseModel):
         return cls(id=line.line_id, kind=_kind(line), description=line.description, unit_cents=line.unit_cents,
                    quantity=line.quantity, amount_cents=line.amount_cents, net_cents=line.net_cents,
                    taxable=line.taxable, visit_id=line.visit_id, visit_date=line.visit_date,
-                   cancelled=line.cancelled, cancellation_fee_percent=percent_text(line.cancellation_fee_percent),
+                   facility_event_id=line.facility_event_id, cancelled=line.cancelled,
+                   cancellation_fee_percent=percent_text(line.cancellation_fee_percent),
                    package_cover_percent=percent_text(line.package_cover_percent))
 
 
