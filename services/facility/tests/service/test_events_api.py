@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 from uuid import uuid4
 
-from petcare_contracts.events.clients import PetDetailsUpdated
+from petcare_contracts.events.clients import ClientDeactivated, PetDetailsUpdated
 
 from ..conftest import Service
 from .helpers import NOTE, days_ahead, make_facility, ok
@@ -146,3 +146,17 @@ async def test_two_bookings_at_once_cannot_both_take_the_last_place_under_a_hard
     answers = await asyncio.gather(*(service.call(f.world.admin, "POST", "/events", json=b) for b in bodies))
 
     assert sorted(a.status_code for a in answers) == [201, 409]
+
+
+async def test_r_inact_3_deactivating_a_client_with_delete_future_on_cancels_their_future_events(
+        service: Service) -> None:
+    f = await make_facility(service)
+    ok(await service.call(f.world.staff, "POST", f"/events/{f.daycare_event['id']}/check-in"))
+    await service.feed(ClientDeactivated(client_id=f.world.client_id, delete_future_visits=True,
+                                         delete_templates=True), f.world.company_id)
+
+    day = ok(await service.call(f.world.staff, "GET", f"/events/{f.daycare_event['id']}"))
+    stay = ok(await service.call(f.world.staff, "GET", f"/events/{f.stay_event['id']}"))
+    assert (day["status"], stay["status"]) == ("checked_in", "cancelled")
+    last = (await service.published())[-1]
+    assert (last["facility_event_id"], last["status"]) == (f.stay_event["id"], "cancelled")

@@ -19,6 +19,7 @@ from petcare_kit.unit_of_work import UnitOfWork
 
 from facility.adapters.unit_of_work import SqlUnitOfWork
 from facility.service_layer.context import Context
+from facility.service_layer.events import cancel_future_events_of
 from facility.service_layer.pets import record_pet
 
 PET_EVENTS: tuple[type[EventPayload], ...] = (clients.PetAdded, clients.PetDetailsUpdated)
@@ -31,12 +32,20 @@ async def on_pet(uow: UnitOfWork, envelope: Envelope, event: clients.PetAdded | 
                      client_id=event.client_id, name=event.name, species=event.species)
 
 
+async def on_client_deactivated(uow: UnitOfWork, envelope: Envelope, change: DirectoryChange) -> None:
+    """R-INACT-3: "delete future scheduled services" on: the client's future facility events are cancelled."""
+    assert envelope.company_id is not None and change.person is not None
+    await cancel_future_events_of(Context(SqlUnitOfWork(uow)), envelope.company_id, change.person.person_id)
+
+
 def register(router: EventRouter) -> list[type[EventPayload]]:
     """The clients directory read model (people and companies of clients.events, kept by the kit in
     `directory_people` / `directory_companies`: the company's time zone, clients and staff, active
     or not) and facility's pets. Returns the registered types."""
 
     async def on_directory_change(uow: UnitOfWork, envelope: Envelope, change: DirectoryChange) -> None:
+        if change.event == clients.ClientDeactivated.event_type and envelope.data.get("delete_future_visits"):
+            await on_client_deactivated(uow, envelope, change)
         # Events that were waiting for this person or company are handled now.
         await router.replay_waiting(uow, change.entity_id)
 

@@ -20,13 +20,15 @@ from facility.domain.spaces import Space
 from facility.service_layer.context import Context
 
 
-async def company_zone(ctx: Context) -> ZoneInfo:
-    """The company's IANA zone (clients.events). Raises CompanyNotKnownYet (409) while the company
-    or its zone has not arrived, InvalidTimeZone (422) for a name zoneinfo does not know."""
-    company = await ctx.uow.people.company(ctx.company_id)
+async def company_zone(ctx: Context, company_id: UUID | None = None) -> ZoneInfo:
+    """The IANA zone (clients.events) of the caller's company, or of `company_id` (consumers act for
+    the company of the event). Raises CompanyNotKnownYet (409) while the company or its zone has not
+    arrived, InvalidTimeZone (422) for a name zoneinfo does not know."""
+    company_id = company_id or ctx.company_id
+    company = await ctx.uow.people.company(company_id)
     if company is None or not company.time_zone:
         raise CompanyNotKnownYet("Your company's time zone is not known here yet: try again in a moment.",
-                                 details={"company_id": str(ctx.company_id)})
+                                 details={"company_id": str(company_id)})
     return local_days.zone(company.time_zone)
 
 
@@ -56,9 +58,10 @@ class EventDetails:
         return service.name if service else ""
 
 
-async def details_of(ctx: Context, events: Sequence[FacilityEvent]) -> list[EventDetails]:
-    """The details of `events` (of the caller's company), their names read at once."""
-    company_id = ctx.company_id
+async def details_of(ctx: Context, events: Sequence[FacilityEvent], company_id: UUID | None = None
+                     ) -> list[EventDetails]:
+    """The details of `events` (of the caller's company, or of `company_id`), their names read at once."""
+    company_id = company_id or ctx.company_id
     service_ids = list({s for e in events for s in (e.service_id, *(a.service_id for a in e.add_ons))})
     services = {s.id: s for s in await ctx.uow.services.many(company_id, service_ids)}
     spaces = {s.id: s for s in await ctx.uow.spaces.many(company_id, list({e.space_id for e in events}))}
@@ -89,9 +92,11 @@ def changed_event(details: EventDetails) -> FacilityEventChanged:
         revision=event.revision)
 
 
-async def publish_changed(ctx: Context, events: Sequence[FacilityEvent]) -> list[EventDetails]:
-    """Queue `facility.event.changed` for each event (in this transaction); returns their details."""
-    details = await details_of(ctx, events)
+async def publish_changed(ctx: Context, events: Sequence[FacilityEvent], company_id: UUID | None = None
+                          ) -> list[EventDetails]:
+    """Queue `facility.event.changed` for each event (in this transaction; of the caller's company,
+    or of `company_id`); returns their details."""
+    details = await details_of(ctx, events, company_id)
     for detail in details:
-        await ctx.publish(changed_event(detail))
+        await ctx.publish(changed_event(detail), company_id=company_id)
     return details

@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID, uuid4
 
+from facility.domain import local_days
 from facility.domain.errors import ClientInactive, ClientNotFound, EventNotFound, InvalidEventTime
 from facility.domain.events import AddOn, EventStatus, EventTime, FacilityEvent
 from facility.domain.pets import check_pets
 from facility.domain.spaces import OccupancyWarning
 from facility.service_layer.context import Context
-from facility.service_layer.event_details import EventDetails, detail_of, details_of, publish_changed
+from facility.service_layer.event_details import EventDetails, company_zone, detail_of, details_of, publish_changed
 from facility.service_layer.events_commands import AddAddOn, ScheduleEvent, UpdateEvent
 from facility.service_layer.occupancy import check_occupancy
 
@@ -182,3 +183,22 @@ async def client_event(ctx: Context, client_id: UUID, event_id: UUID) -> EventDe
     if event.client_id != client_id:
         raise EventNotFound("No such event in your company.", details={"facility_event_id": str(event_id)})
     return await detail_of(ctx, event)
+
+
+async def cancel_future_events_of(ctx: Context, company_id: UUID, client_id: UUID) -> int:
+    """R-INACT-3: a client deactivated with "delete future scheduled services" on: their scheduled
+    events from the company's local today on are cancelled (kept as history, each publishing its
+    cancelled state; checked-in, checked-out and past ones stay). Never notifies the client
+    (R-NEVER-4). Called by the consumer: it does not commit (the batch does). Returns how many."""
+    today, _ = local_days.local_now(ctx.now(), await company_zone(ctx, company_id))
+    cancelled = 0
+    while True:
+        batch = await ctx.uow.events.page(company_id, limit=200, offset=0, client_id=client_id, starts_from=today,
+                                          status=EventStatus.SCHEDULED)
+        done = [event.cancelled() for event in batch]
+        for event in done:
+            await ctx.uow.events.save(event)
+        await publish_changed(ctx, done, company_id)
+        cancelled += len(batch)
+        if len(batch) < 200:
+            return cancelled
