@@ -2,9 +2,10 @@
 and the provider sandboxes (testing/sandboxes.py). Services under test: testing/service.py (in-process)
 and testing/suite.py (as processes).
 
-Enabled by the repo's root conftest.py. By default one embedded broker and one embedded,
-throw-away PostgreSQL serve the whole session; KAFKA_BOOTSTRAP_SERVERS and
-TEST_POSTGRES_ADMIN_URL (a superuser URL) point the tests at real servers instead. Tests that
+Enabled by the repo's root conftest.py. One broker and one throw-away PostgreSQL serve the whole
+session: KAFKA_BOOTSTRAP_SERVERS and TEST_POSTGRES_ADMIN_URL (a superuser URL) when set, else
+testcontainers' Apache Kafka and PostgreSQL when a Docker engine answers (PETCARE_TESTCONTAINERS=
+always|never|auto decides instead), else the embedded ones (testing/engines.py). Tests that
 use these fixtures get the `infra` marker automatically, so `pytest -m "not infra"` skips them.
 """
 
@@ -26,6 +27,7 @@ from sqlalchemy.engine import make_url
 from petcare_tools.embedded.broker import EmbeddedBroker
 from petcare_tools.embedded.databases import create_fresh_database, drop_database
 from petcare_tools.embedded.postgres import EmbeddedPostgres
+from petcare_tools.testing import engines
 from petcare_tools.testing.processes import ProcessManager
 from petcare_tools.testing.sandboxes import receiver, sendgrid_sandbox, stripe_sandbox, twilio_sandbox
 
@@ -35,7 +37,7 @@ BOOTSTRAP_ENV = "KAFKA_BOOTSTRAP_SERVERS"
 POSTGRES_ENV = "TEST_POSTGRES_ADMIN_URL"
 INFRA_FIXTURES = frozenset(
     {"kafka_bootstrap_servers", "embedded_broker", "own_embedded_broker", "postgres_admin_url",
-     "embedded_postgres", "database_url"}
+     "embedded_postgres", "database_url", "kafka_container", "postgres_container"}
 )
 _REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
 
@@ -80,11 +82,20 @@ def own_embedded_broker(tmp_path: Path) -> Iterator[EmbeddedBroker]:
 
 
 @pytest.fixture(scope="session")
+def kafka_container() -> Iterator[str]:
+    """The session's Apache Kafka container (testcontainers): its bootstrap address."""
+    with engines.kafka_container() as bootstrap_servers:
+        yield bootstrap_servers
+
+
+@pytest.fixture(scope="session")
 def kafka_bootstrap_servers(request: pytest.FixtureRequest) -> str:
-    """$KAFKA_BOOTSTRAP_SERVERS, else the session's embedded broker."""
-    configured = os.environ.get(BOOTSTRAP_ENV)
-    if configured:
-        return configured
+    """$KAFKA_BOOTSTRAP_SERVERS, else a Kafka container when Docker answers, else the embedded broker."""
+    engine = engines.choose(BOOTSTRAP_ENV)
+    if engine == "external":
+        return os.environ[BOOTSTRAP_ENV]
+    if engine == "container":
+        return str(request.getfixturevalue("kafka_container"))
     broker: EmbeddedBroker = request.getfixturevalue("embedded_broker")
     return broker.bootstrap_servers
 
@@ -106,11 +117,21 @@ def embedded_postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Embe
 
 
 @pytest.fixture(scope="session")
+def postgres_container() -> Iterator[str]:
+    """The session's PostgreSQL 18 container (testcontainers): its superuser URL."""
+    with engines.postgres_container() as admin_url:
+        yield admin_url
+
+
+@pytest.fixture(scope="session")
 def postgres_admin_url(request: pytest.FixtureRequest) -> str:
-    """A superuser URL (postgresql://...): $TEST_POSTGRES_ADMIN_URL, else the embedded server's."""
-    configured = os.environ.get(POSTGRES_ENV)
-    if configured:
-        return configured
+    """A superuser URL (postgresql://...): $TEST_POSTGRES_ADMIN_URL, else a PostgreSQL container when
+    Docker answers, else the embedded server's."""
+    engine = engines.choose(POSTGRES_ENV)
+    if engine == "external":
+        return os.environ[POSTGRES_ENV]
+    if engine == "container":
+        return str(request.getfixturevalue("postgres_container"))
     server: EmbeddedPostgres = request.getfixturevalue("embedded_postgres")
     return server.admin_url
 
