@@ -77,3 +77,75 @@ def test_the_process_choice_reads_the_environment(monkeypatch: pytest.MonkeyPatc
     assert engines.choose(KAFKA) == "embedded"
     monkeypatch.setenv(KAFKA, "broker:9092")
     assert engines.choose(KAFKA) == "external"
+
+
+class FakeBroker:
+    """Stands in for testcontainers' DockerContainer: records what the Kafka container is given."""
+
+    made: list[FakeBroker] = []
+
+    def __init__(self, image: str) -> None:
+        self.image, self.env, self.ports, self.command, self.files = image, {}, [], [], {}
+        self.running = False
+        FakeBroker.made.append(self)
+
+    def with_envs(self, **env: str) -> FakeBroker:
+        self.env.update(env)
+        return self
+
+    def with_exposed_ports(self, *ports: int) -> FakeBroker:
+        self.ports += ports
+        return self
+
+    def with_command(self, command: list[str]) -> FakeBroker:
+        self.command = command
+        return self
+
+    def __enter__(self) -> FakeBroker:
+        self.running = True
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.running = False
+
+    def get_container_host_ip(self) -> str:
+        return "docker-host"
+
+    def get_exposed_port(self, port: int) -> int:
+        return 49153
+
+    def copy_into_container(self, content: bytes, destination: str, mode: int = 0o644) -> None:
+        self.files[destination] = content.decode()
+
+
+class FakeLogWait:
+    waited: list[FakeBroker] = []
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    def with_startup_timeout(self, seconds: int) -> FakeLogWait:
+        return self
+
+    def wait_until_ready(self, container: FakeBroker) -> None:
+        assert self.message == "Kafka Server started" and container.files, "waits after the start script"
+        FakeLogWait.waited.append(container)
+
+
+def test_the_kafka_container_advertises_the_hosts_mapped_port(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The container path without Docker: the start script written after start gives clients the
+    host's address and mapped port, and the broker is waited for before the address is handed out."""
+    import testcontainers.core.container
+    import testcontainers.core.wait_strategies
+
+    monkeypatch.setattr(testcontainers.core.container, "DockerContainer", FakeBroker)
+    monkeypatch.setattr(testcontainers.core.wait_strategies, "LogMessageWaitStrategy", FakeLogWait)
+    with engines.kafka_container() as address:
+        broker = FakeBroker.made[-1]
+        assert address == "docker-host:49153" and broker.running
+        assert broker.image == engines.KAFKA_IMAGE and broker.ports == [9092]
+        assert FakeLogWait.waited == [broker]
+        script = next(iter(broker.files.values()))
+        assert "KAFKA_ADVERTISED_LISTENERS=PLAINTEXT://docker-host:49153," in script
+        assert broker.env["KAFKA_AUTO_CREATE_TOPICS_ENABLE"] == "false"
+    assert not broker.running

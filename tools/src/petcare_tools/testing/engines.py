@@ -74,7 +74,7 @@ def choose(configured_variable: str) -> Engine:
 @contextmanager
 def postgres_container() -> Iterator[str]:
     """A throw-away PostgreSQL 18 container; yields its superuser URL (postgresql://...)."""
-    from testcontainers.postgres import PostgresContainer
+    from testcontainers.community.postgres import PostgresContainer
 
     with PostgresContainer(POSTGRES_IMAGE, username="postgres", password="postgres", dbname="postgres",
                            driver=None) as server:
