@@ -1,7 +1,8 @@
 """The app factory: one FastAPI app per service with the runtime in its lifespan, `/health` (the
 process is alive), `/ready` (database and broker reachable: send traffic), `/metrics`, the one error
-shape (declared on every operation's OpenAPI), request ids and JSON logs, and the request checks
-every route gets (`petcare_kit.validation`: no text PostgreSQL cannot store)."""
+shape (declared on every operation's OpenAPI), request ids and JSON logs, traces when an OTLP
+endpoint is configured (`petcare_kit.tracing`), and the request checks every route gets
+(`petcare_kit.validation`: no text PostgreSQL cannot store)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from petcare_kit import idempotency
+from petcare_kit import idempotency, tracing
 from petcare_kit.errors import error_body
 from petcare_kit.http import ERROR_RESPONSES, BodySizeLimit, Error, install_error_handlers, install_request_context
 from petcare_kit.logging import configure_logging
@@ -37,6 +38,7 @@ def create_service_app(
 ) -> FastAPI:
     settings = runtime.settings
     configure_logging(service=settings.service_name, level=settings.log_level, as_json=settings.log_json)
+    tracing.configure(settings.service_name)  # only with an OTLP endpoint in the environment
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -53,6 +55,7 @@ def create_service_app(
     idempotency.install(app, runtime)  # Idempotency-Key on POSTs; inside the request context below
     install_request_context(app)
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
+    tracing.instrument_app(app)
     app.include_router(_probes(runtime))
     for router in routers:
         app.include_router(router, responses=ERROR_RESPONSES)

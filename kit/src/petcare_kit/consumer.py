@@ -39,7 +39,7 @@ from petcare_contracts import ContractError, Envelope, EventPayload, dead_letter
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
 
-from petcare_kit import inbox, metrics
+from petcare_kit import inbox, metrics, tracing
 from petcare_kit.context import correlation_id_var
 from petcare_kit.dead_letters import OriginalRecord, dead_letter
 from petcare_kit.transient import is_transient
@@ -164,25 +164,30 @@ class Incoming:
 class _Run:
     """Consecutive new messages of one batch-handled type, handed over together."""
 
-    def __init__(self, uow: UnitOfWork) -> None:
-        self.uow = uow
+    def __init__(self, uow: UnitOfWork, group: str = "") -> None:
+        self.uow, self.group = uow, group
         self.handler: BatchHandler | None = None
         self.messages: list[tuple[Envelope, Any]] = []
+        self.records: list[Any] = []
 
-    async def add(self, handler: BatchHandler, envelope: Envelope, payload: EventPayload | None) -> None:
+    async def add(self, handler: BatchHandler, envelope: Envelope, payload: EventPayload | None,
+                  record: Any = None) -> None:
         if handler is not self.handler:
             await self.flush()
             self.handler = handler
         self.messages.append((envelope, payload))
+        if record is not None:
+            self.records.append(record)
 
     async def flush(self) -> None:
-        handler, messages = self.handler, self.messages
-        self.handler, self.messages = None, []
+        handler, messages, records = self.handler, self.messages, self.records
+        self.handler, self.messages, self.records = None, [], []
         if handler is None or not messages:
             return
         token = correlation_id_var.set(messages[0][0].correlation_id)
         try:
-            await handler(self.uow, messages)
+            with tracing.processing(records, self.group, messages[0][0]):
+                await handler(self.uow, messages)
         except Exception as error:
             if is_transient(error):
                 raise
@@ -244,7 +249,7 @@ class BatchConsumer:
         outcomes = {"handled": 0, "duplicate": 0, "ignored": 0, "dead_lettered": 0, "waiting": 0}
         async with UnitOfWork(self.sessions) as uow:
             new_ids = await self._claim(uow, incoming) if not isolated else set()
-            run = _Run(uow)
+            run = _Run(uow, self.group)
             for item in incoming:
                 envelope = item.envelope
                 batch_handler = self.router.batch_handler_for(envelope) if envelope and not isolated else None
@@ -255,7 +260,7 @@ class BatchConsumer:
                     outcomes["duplicate"] += 1
                 else:
                     new_ids.discard(envelope.id)
-                    await run.add(batch_handler, envelope, item.payload)
+                    await run.add(batch_handler, envelope, item.payload, item.record)
                     outcomes["handled"] += 1
             await run.flush()
             await uow.commit()
@@ -275,19 +280,25 @@ class BatchConsumer:
             return "ignored"
         token = correlation_id_var.set(item.envelope.correlation_id)
         try:
-            if isolated:
-                return await self._apply_in_savepoint(uow, item, handler)
-            if item.envelope.id not in new_ids:
-                return "duplicate"
-            new_ids.discard(item.envelope.id)  # the same id twice in one batch is handled once
-            try:
-                return await self._call(uow, item, handler)
-            except Exception as error:
-                if is_transient(error):
-                    raise
-                raise HandlerFailed(str(error)) from error
+            with tracing.processing([item.record], self.group, item.envelope):
+                return await self._apply_known(uow, item, handler, new_ids, isolated=isolated)
         finally:
             correlation_id_var.reset(token)
+
+    async def _apply_known(self, uow: UnitOfWork, item: Incoming, handler: Handler, new_ids: set, *,
+                           isolated: bool) -> str:
+        assert item.envelope is not None
+        if isolated:
+            return await self._apply_in_savepoint(uow, item, handler)
+        if item.envelope.id not in new_ids:
+            return "duplicate"
+        new_ids.discard(item.envelope.id)  # the same id twice in one batch is handled once
+        try:
+            return await self._call(uow, item, handler)
+        except Exception as error:
+            if is_transient(error):
+                raise
+            raise HandlerFailed(str(error)) from error
 
     async def _call(self, uow: UnitOfWork, item: Incoming, handler: Handler) -> str:
         """Run the handler; with a waiting room, inside a savepoint so that an event naming an

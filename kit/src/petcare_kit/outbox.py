@@ -13,6 +13,7 @@ from petcare_contracts import Envelope, envelope_headers
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from petcare_kit import tracing
 from petcare_kit.db import outbox_table
 from petcare_kit.headers import KafkaHeaders, headers_to_json
 
@@ -23,7 +24,8 @@ def envelope_row(envelope: Envelope, *, topic: str, key: str) -> dict:
         "topic": topic,
         "key": key.encode(),
         "value": envelope.model_dump_json().encode(),
-        "headers": headers_to_json(envelope_headers(envelope)),
+        # the trace context of the request or message writing the row: the relay's span joins its trace
+        "headers": headers_to_json(envelope_headers(envelope) + tracing.outbox_headers()),
     }
 
 

@@ -40,13 +40,14 @@ restart; tenacity drives the job's own retries (`background.PeriodicJob`).
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from sqlalchemy import Column, ColumnElement, Table, func, text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from petcare_kit import tracing
 from petcare_kit.background import PeriodicJob, claim_due, owns
 from petcare_kit.unit_of_work import UnitOfWork
 
@@ -125,6 +126,9 @@ class CallTable:
     accepted: str = "sent"
     failed: str = "failed"
     updated_at: Column[Any] | None = None
+    trace_context: Callable[[Any], Mapping[str, str] | None] | None = None
+    """The W3C context a row was queued in (`tracing.with_trace_context`), so its call joins that
+    trace (docs/observability.md); None: calls start their own traces when tracing is on."""
 
 
 @dataclass(frozen=True)
@@ -192,7 +196,8 @@ class ProviderCallQueue:
         if row is None:
             return
         try:
-            provider_id = await self.provider.send(row)
+            with tracing.provider_call(self.name, self._trace_context(row), **{"petcare.call_id": str(row.id)}):
+                provider_id = await self.provider.send(row)
         except CallRejected as error:
             await self._fail(row, error.reason, error.code)
         except CallFailed as error:
@@ -262,6 +267,10 @@ class ProviderCallQueue:
             if effects is not None:
                 await effects(uow)
             await uow.commit()
+
+    def _trace_context(self, row: Any) -> Mapping[str, str] | None:
+        read = self.calls.trace_context
+        return read(row) if read is not None and tracing.enabled() else None
 
     def _owns(self, row: Any) -> ColumnElement[bool]:
         c = self.calls

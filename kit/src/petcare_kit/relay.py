@@ -35,7 +35,7 @@ import asyncpg
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
 
-from petcare_kit import metrics
+from petcare_kit import metrics, tracing
 from petcare_kit.db import OUTBOX_CHANNEL
 from petcare_kit.headers import headers_from_json
 from petcare_kit.kafka import describe_cluster, ensure_topics, new_producer
@@ -144,10 +144,19 @@ class OutboxRelay:
         if not rows:
             return 0
         acks = []
+        spans: list[tracing.PublishSpan] | None = [] if tracing.enabled() else None
         for row in rows:
             headers = headers_from_json(json.loads(row["headers"]))
+            if spans is not None:  # a `send` span under the row's request or message (tracing.start_publish)
+                headers, span = tracing.start_publish(row["topic"], headers, message_id=str(row["id"]))
+                spans.append(span)
             acks.append(await producer.send(row["topic"], row["value"], key=row["key"], headers=headers))
-        await asyncio.gather(*acks)
+        try:
+            await asyncio.gather(*acks)
+        except BaseException as error:
+            tracing.end_spans(spans or [], error)
+            raise
+        tracing.end_spans(spans or [])
         await connection.execute(
             "UPDATE outbox SET published_at = now(), published_to = $2 WHERE id = ANY($1::uuid[])",
             [row["id"] for row in rows], self.cluster_id,

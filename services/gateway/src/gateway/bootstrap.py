@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator
 import httpx
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from petcare_kit import tracing
 from petcare_kit.http import (
     CORRELATION_ID_HEADER,
     REQUEST_ID_HEADER,
@@ -37,6 +38,7 @@ MAX_CONNECTIONS = 200
 def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     settings = settings or GatewaySettings()
     configure_logging(service=settings.service_name, level=settings.log_level, as_json=settings.log_json)
+    tracing.configure(settings.service_name)  # only with an OTLP endpoint in the environment
     # One line per upstream call duplicates the access log; failures are logged by the gateway itself.
     logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLogger().level))
 
@@ -45,6 +47,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         # trust_env=False: an HTTP(S)_PROXY in the environment must not route internal calls elsewhere.
         async with httpx.AsyncClient(limits=httpx.Limits(max_connections=MAX_CONNECTIONS), trust_env=False,
                                      follow_redirects=False) as http:
+            tracing.instrument_http_client(http)  # client spans; `traceparent` sent up to the service
             app.state.gateway = Gateway.wire(settings, http)
             loading = asyncio.create_task(app.state.gateway.catalog.run(), name="route-tables")
             try:
@@ -72,4 +75,5 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         max_age=600,
     )
     app.include_router(router)
+    tracing.instrument_app(app)
     return app

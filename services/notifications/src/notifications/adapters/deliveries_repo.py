@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from petcare_kit import tracing
 from sqlalchemy import Row, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,7 +20,7 @@ class SqlDeliveries:
         self.session = session
 
     async def add(self, delivery: NewDelivery) -> bool:
-        email = delivery.email
+        email = tracing.with_trace_context(delivery.email)  # its SendGrid call joins this trace
         result = await self.session.execute(insert(deliveries).values(
             id=delivery.id, company_id=delivery.company_id, trigger=delivery.trigger,
             recipient_id=delivery.recipient_id, source_id=delivery.source_id, decision=delivery.decision,

@@ -17,6 +17,7 @@ import asyncio
 from typing import Any
 
 from petcare_contracts.events.notifications import EmailFailed, EmailSent
+from petcare_kit import tracing
 from petcare_kit.provider_calls import (
     CallFailed,
     CallPolicy,
@@ -44,7 +45,8 @@ EMAILS = CallTable(
     table=deliveries, state=deliveries.c.email_state, due_at=deliveries.c.email_next_attempt_at,
     attempts=deliveries.c.email_attempts, provider_id=deliveries.c.email_provider_id,
     error=deliveries.c.email_error, updated_at=deliveries.c.updated_at,
-    pending="pending", claimed="sending", accepted="sent", failed="failed")
+    pending="pending", claimed="sending", accepted="sent", failed="failed",
+    trace_context=lambda row: tracing.trace_context_of(row.email))
 
 
 class EmailDispatcher:

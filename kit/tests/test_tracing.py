@@ -1,0 +1,150 @@
+"""Tracing (petcare_kit.tracing): off without an OTLP endpoint, and when on, one trace from the
+request that writes an outbox row, through the relay's send and the consumer's handling, to what
+the handler publishes and the provider call it queues. Real PostgreSQL for the outbox and inbox;
+spans kept in memory (the suite test exports them over OTLP to a receiver)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from uuid import uuid4
+
+import pytest
+import pytest_asyncio
+from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import SpanKind
+from petcare_contracts.events import clients
+from petcare_kit import tracing
+from petcare_kit.consumer import BatchConsumer, EventRouter
+from petcare_kit.db import KIT_METADATA, create_engine, session_factory
+from petcare_kit.headers import headers_from_json
+from petcare_kit.unit_of_work import UnitOfWork
+from petcare_tools.testing.records import Record
+from sqlalchemy import text
+
+OUT_TOPIC = "tracing-test.out"
+
+
+def registered() -> clients.CompanyRegistered:
+    return clients.CompanyRegistered(company_id=uuid4(), name="Trace Paws", slug=f"trace-{uuid4().hex[:8]}",
+                                     time_zone="UTC", first_admin_id=uuid4())
+
+
+def traceparent(headers: list[tuple[str, bytes]]) -> tuple[int, int]:
+    """(trace id, parent span id) of a W3C `traceparent` header."""
+    [value] = [v.decode() for k, v in headers if k == "traceparent"]
+    _, trace_id, span_id, _ = value.split("-")
+    return int(trace_id, 16), int(span_id, 16)
+
+
+@pytest.fixture
+def spans() -> InMemorySpanExporter:
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    with tracing.enabled_for_tests(provider):
+        yield exporter
+
+
+def test_off_without_an_endpoint_every_hook_does_nothing() -> None:
+    assert not tracing.endpoint_configured({})
+    assert not tracing.endpoint_configured({"OTEL_EXPORTER_OTLP_ENDPOINT": "http://x:4318",
+                                            "OTEL_SDK_DISABLED": "true"})
+    assert tracing.endpoint_configured({"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "http://x:4318/v1/traces"})
+    assert not tracing.enabled()
+    assert tracing.outbox_headers() == []
+    email = {"to": "a@example.com"}
+    assert tracing.with_trace_context(email) is email
+    record = Record("t", 0, 1, None, b"{}", [])
+    assert tracing.processing([record], "g") is tracing.processing([record], "g")  # one shared no-op
+    assert tracing.provider_call("email", {"traceparent": "x"}) is tracing.processing([record], "g")
+
+
+def _configure_in_a_process(env: dict[str, str]) -> dict:
+    code = ("import json; from petcare_kit import tracing; from opentelemetry import trace\n"
+            "on = tracing.configure('clients')\n"
+            "resource = getattr(trace.get_tracer_provider(), 'resource', None)\n"
+            "print(json.dumps({'on': on, 'name': resource and resource.attributes['service.name']}))")
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("OTEL_")}
+    result = subprocess.run([sys.executable, "-c", code], env=clean | env, capture_output=True, text=True,
+                            timeout=60, check=True)
+    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+def test_on_with_the_standard_variables_and_named_after_the_service_unless_they_name_it() -> None:
+    assert _configure_in_a_process({}) == {"on": False, "name": None}
+    endpoint = {"OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:9"}
+    assert _configure_in_a_process(endpoint) == {"on": True, "name": "clients"}
+    assert _configure_in_a_process(endpoint | {"OTEL_SERVICE_NAME": "clients-eu"}) == {"on": True,
+                                                                                       "name": "clients-eu"}
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def sessions(database_url: str) -> AsyncIterator:
+    engine = create_engine(database_url, pool_size=2)
+    async with engine.begin() as connection:
+        await connection.run_sync(KIT_METADATA.create_all)
+    yield session_factory(engine)
+    await engine.dispose()
+
+
+async def outbox_headers_of(sessions, row_id) -> list[tuple[str, bytes]]:
+    async with sessions() as session:
+        stored = (await session.execute(text("SELECT headers FROM outbox WHERE id = :id"), {"id": row_id})).scalar_one()
+    return headers_from_json(stored if isinstance(stored, list) else json.loads(stored))
+
+
+@pytest.mark.asyncio(loop_scope="session")
+async def test_a_request_the_relay_the_consumer_and_a_queued_call_are_one_trace(sessions, spans) -> None:
+    queued: list[dict] = []
+
+    async def on_registered(uow, envelope, event) -> None:
+        await uow.publish(event, company_id=envelope.company_id, topic=OUT_TOPIC)
+        queued.append(tracing.with_trace_context({"to": "owner@example.com"}))
+
+    router = EventRouter()
+    router.add(clients.CompanyRegistered, on_registered)
+    consumer = BatchConsumer(group=f"tracing-{uuid4().hex[:6]}", topics=["clients.events"], router=router,
+                             sessions=sessions)
+
+    request = trace.get_tracer("test", tracer_provider=tracing._provider).start_span("POST /clients",
+                                                                                      kind=SpanKind.SERVER)
+    with trace.use_span(request, end_on_exit=True):
+        async with UnitOfWork(sessions) as uow:  # a request handler writes an outbox row
+            envelope = await uow.publish(registered(), company_id=uuid4())
+            await uow.commit()
+    stored = await outbox_headers_of(sessions, envelope.id)
+    trace_id, parent = traceparent(stored)
+    assert (trace_id, parent) == (request.get_span_context().trace_id, request.get_span_context().span_id)
+
+    sent, send_span = tracing.start_publish("clients.events", stored, message_id=str(envelope.id))
+    tracing.end_spans([send_span])
+    assert [k for k, _ in sent].count("traceparent") == 1
+    assert traceparent(sent) == (trace_id, send_span.get_span_context().span_id)
+
+    record = Record("clients.events", 0, 7, b"k", envelope.model_dump_json().encode(), sent)
+    await consumer.handle_batch([record])
+
+    [process] = [s for s in spans.get_finished_spans() if s.kind == SpanKind.CONSUMER]
+    assert process.name == "process clients.events"
+    assert process.context.trace_id == trace_id and process.parent.span_id == send_span.get_span_context().span_id
+    assert process.attributes["messaging.message.id"] == str(envelope.id)
+    [out_id] = [r[0] for r in await _rows(sessions, OUT_TOPIC)]
+    assert traceparent(await outbox_headers_of(sessions, out_id)) == (trace_id, process.context.span_id)
+
+    with tracing.provider_call("email", tracing.trace_context_of(queued[0])):
+        pass
+    [call] = [s for s in spans.get_finished_spans() if s.kind == SpanKind.CLIENT]
+    assert call.name == "email send" and call.parent.span_id == process.context.span_id
+    assert {s.context.trace_id for s in spans.get_finished_spans()} == {trace_id}
+
+
+async def _rows(sessions, topic: str) -> list:
+    async with sessions() as session:
+        return list(await session.execute(text("SELECT id FROM outbox WHERE topic = :t"), {"t": topic}))
