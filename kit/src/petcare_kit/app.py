@@ -49,7 +49,8 @@ def create_service_app(
             await runtime.stop()
 
     app = FastAPI(title=title, description=description, lifespan=lifespan,
-                  dependencies=[Depends(refuse_unstorable_text)])
+                  dependencies=[Depends(refuse_unstorable_text)],
+                  redirect_slashes=False)  # a wrong path is a 404 in the error shape, never a 307
     app.state.runtime = runtime
     install_error_handlers(app)
     idempotency.install(app, runtime)  # Idempotency-Key on POSTs; inside the request context below

@@ -49,7 +49,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
                                      follow_redirects=False) as http:
             tracing.instrument_http_client(http)  # client spans; `traceparent` sent up to the service
             app.state.gateway = Gateway.wire(settings, http)
-            loading = asyncio.create_task(app.state.gateway.catalog.run(), name="route-tables")
+            with tracing.untraced():  # route-table refreshes (every 30 s) are no request's trace
+                loading = asyncio.create_task(app.state.gateway.catalog.run(), name="route-tables")
             try:
                 yield
             finally:
@@ -57,8 +58,10 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
                 with contextlib.suppress(asyncio.CancelledError):
                     await loading
 
+    # No 307 to the path with a slash added: an unknown path is one 404 in the error shape, and a
+    # client following the redirect would only meet that 404 one request later.
     app = FastAPI(title="Pet-care API gateway", lifespan=lifespan, openapi_url=None, docs_url=None,
-                  redoc_url=None)
+                  redoc_url=None, redirect_slashes=False)
     app.state.settings = settings
     install_error_handlers(app)
     install_gateway_error_handler(app)

@@ -23,6 +23,12 @@ def test_unknown_and_unexposed_routes_are_404(gateway, admin, assert_error, fake
     assert fake_state.session_checks == [] and fake_state.calls["probe"] == 0
 
 
+@pytest.mark.parametrize("path", ["/api/nope", "/api/clients", "/api/openapi.json", "/api/clients/company/settings/"])
+def test_a_path_one_slash_away_is_a_404_in_the_error_shape_not_a_redirect(gateway, admin, assert_error, path):
+    """A careless client must get the one error shape at once, never a 307 with an empty body."""
+    assert_error(gateway.get(path, headers=admin.headers(), follow_redirects=False), 404, "not_found")
+
+
 def test_an_internal_route_is_404_for_every_method(gateway, admin, assert_error, fake_state):
     assert_error(gateway.post("/api/clients/internal/reindex", headers=admin.headers()), 404, "not_found")
     assert fake_state.calls["reindex"] == 0
