@@ -87,6 +87,9 @@ async def _benchmarks(infra: Infra, args: argparse.Namespace) -> dict:
     memory_mb: dict = {"broker_rss_idle": infra.broker_rss_mb(),
                        "postgresql_idle": infra.postgres_memory_mb()}
 
+    only = set(args.only.split(",")) if args.only else None
+    if only is not None:
+        return await _sections(infra, args, doc, only)
     log("baselines: raw client rates")
     doc["baselines"] = await baselines.run(infra.bootstrap_servers, count=20_000 if quick else 100_000,
                                            repetitions=reps)
@@ -164,11 +167,34 @@ async def _benchmarks(infra: Infra, args: argparse.Namespace) -> dict:
     return doc
 
 
+async def _sections(infra: Infra, args: argparse.Namespace, doc: dict, only: set[str]) -> dict:
+    """`--only`: the named sections, each beside its same-run baseline, and their ratios."""
+    from bench import baselines, consumer_bench, gateway_bench, outbox_bench
+
+    reps, quick = args.repetitions, args.quick
+    if "outbox" in only:
+        doc["baselines"] = await baselines.run(infra.bootstrap_servers, count=20_000 if quick else 100_000,
+                                               repetitions=reps)
+        doc["outbox"] = await outbox_bench.run(infra, count=10_000 if quick else 50_000,
+                                               concurrent_count=1_000 if quick else 5_000, tx_events=20,
+                                               repetitions=reps, profile_dir=args.profile)
+    if "consumer" in only:
+        doc["consumer"] = await consumer_bench.run(infra, count=5_000 if quick else 20_000, repetitions=reps,
+                                                   handle_batch_count=2_000 if quick else 10_000,
+                                                   profile_dir=args.profile)
+    if "gateway" in only:
+        doc["gateway"] = await gateway_bench.run(infra, count=500 if quick else 3_000, repetitions=reps)
+    return doc
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small counts, one run each: a smoke test")
     parser.add_argument("--repetitions", type=int, default=None,
                         help="runs per figure (default 3; 1 with --quick)")
+    parser.add_argument("--only", metavar="SECTIONS",
+                        help="comma-separated sections to run alone (gateway, outbox, consumer, end_to_end), "
+                             "each with its own baseline: for working on one path")
     parser.add_argument("--no-what-if", dest="what_if", action="store_false",
                         help="skip the prototypes of suggested kit changes")
     parser.add_argument("--profile", metavar="DIR", type=lambda p: Path(p).resolve(),
