@@ -48,7 +48,8 @@ async def test_r_inv_2_a_manager_builds_an_invoice_and_reads_exact_totals(servic
     invoice = ok(await admin.get(path))
     # 10 % of 45.00 is 4.50, spread 2.50 / 2.00 over the lines; tax 8.875 % of 22.50 = 1.996875 → 2.00.
     assert invoice["totals"] == {"subtotal_cents": 4500, "discount_cents": 450, "tax_cents": 200, "tips_cents": 0,
-                                 "total_cents": 4250, "paid_cents": 0, "balance_cents": 4250}
+                                 "total_cents": 4250, "paid_cents": 0, "balance_cents": 4250,
+                                 "credit_cents": 0}
     assert [(line["kind"], line["description"], line["amount_cents"], line["taxable"]) for line in invoice["lines"]] \
         == [("custom", "Nail trim", 2500, True), ("custom", "Treats", 2000, False)]
     assert invoice["discount"] == {"amount_cents": None, "percent": "10"}
@@ -127,6 +128,7 @@ async def test_r_inv_3_list_filters_by_client_and_status_and_pages(service: Serv
     admin = service.as_(world.admin)
     mine = [await new_invoice(service, world) for _ in range(3)]
     other = await new_invoice(service, world, world.other_client_id)
+    ok(await admin.post(f"/invoices/{mine[0]['id']}/lines", json={"description": "Walk", "unit_cents": 100}), 201)
     ok(await admin.post(f"/invoices/{mine[0]['id']}/email"))
     await make_world(service)  # another company's invoices never show
     everything = ok(await admin.get("/invoices"))
@@ -213,10 +215,11 @@ async def test_r_email_5_a_retried_email_to_client_with_its_idempotency_key_asks
     world = await make_world(service)
     admin = service.as_(world.admin)
     invoice = await new_invoice(service, world)
+    ok(await admin.post(f"/invoices/{invoice['id']}/lines", json={"description": "Walk", "unit_cents": 100}), 201)
     since = await service.last_seq()
     key = {"Idempotency-Key": f"email-{uuid4()}"}
     first = await admin.post(f"/invoices/{invoice['id']}/email", headers=key)
     again = await admin.post(f"/invoices/{invoice['id']}/email", headers=key)
     assert first.status_code == again.status_code == 200 and again.headers.get("idempotent-replayed") == "true"
     assert len(await events(service, EMAIL, since)) == 1
-    assert [u["revision"] for u in await events(service, UPDATED, since)] == [2]
+    assert [u["revision"] for u in await events(service, UPDATED, since)] == [3]

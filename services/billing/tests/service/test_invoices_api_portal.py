@@ -44,7 +44,11 @@ async def test_r_inv_4_a_client_sees_only_their_own_sent_invoices_never_a_draft(
         answer = await client.get(f"/portal/invoices/{hidden['id']}")
         assert answer.status_code == 404 and answer.json()["error"]["code"] == "invoice_not_found", hidden
         assert str(world.other_client_id) not in answer.text and "Grace" not in answer.text
-    # Once emailed, the draft shows up too.
+    # Once emailed, the draft shows up too (an empty one is never emailed: 409 invoice_empty).
+    empty = await service.as_(world.admin).post(f"/invoices/{draft['id']}/email")
+    assert empty.status_code == 409 and empty.json()["error"]["code"] == "invoice_empty"
+    ok(await service.as_(world.admin).post(f"/invoices/{draft['id']}/lines",
+                                           json={"description": "Walk", "unit_cents": 100}), 201)
     ok(await service.as_(world.admin).post(f"/invoices/{draft['id']}/email"))
     assert {i["id"] for i in ok(await client.get("/portal/invoices"))["items"]} == {mine["id"], draft["id"]}
 

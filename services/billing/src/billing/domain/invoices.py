@@ -65,6 +65,25 @@ class InvalidLine(InvalidInput):
     code = "invalid_invoice_line"
 
 
+class InvalidDiscount(InvalidInput):
+    """An impossible discount: a dollar amount above what it would take off, a % above 100."""
+
+    code = "invalid_discount"
+
+
+class TotalBelowPaid(Conflict):
+    """A person's change would make the invoice owe less than was already paid on it (or owe the
+    client more than it already does): refund first. R-INV-2, the money invariant."""
+
+    code = "invoice_total_below_paid"
+
+
+class InvoiceEmpty(Conflict):
+    """Nothing to bill: an invoice without lines is never emailed (R-INV-4)."""
+
+    code = "invoice_empty"
+
+
 @dataclass(frozen=True)
 class Discount:
     """A discount of `amount_cents` dollars-and-cents or of `percent` %, exactly one of them."""
@@ -179,6 +198,18 @@ class Totals:
     total_cents: int
     paid_cents: int
     balance_cents: int
+    """total - paid; negative only when a fact from scheduling (a visit cancelled on a paid
+    invoice) lowered the total below what was paid: then it is a refund due (`credit_cents`)."""
+
+    @property
+    def owed_cents(self) -> int:
+        """What the client still owes: the balance, never below 0."""
+        return max(self.balance_cents, 0)
+
+    @property
+    def credit_cents(self) -> int:
+        """What the business owes the client back (refund due): paid beyond the total, else 0."""
+        return max(-self.balance_cents, 0)
 
 
 @dataclass
@@ -237,6 +268,15 @@ class Invoice:
     def facility_event_ids(self) -> list[UUID]:
         """The facility events with a line here (their own or an add-on's), each once, in line order."""
         return list(dict.fromkeys(line.facility_event_id for line in self.lines if line.facility_event_id))
+
+    def check_discount(self, discount: Discount) -> None:
+        """Raises InvalidDiscount when a dollar discount is above what it applies to (the lines'
+        nets: their amounts less packages' cover and their own discounts), so what is stored is what
+        is taken off. A % is checked 0..100 by `Discount` itself."""
+        base = sum(line.net_cents for line in self.lines)
+        if discount.amount_cents is not None and discount.amount_cents > base:
+            raise InvalidDiscount("The discount is more than the invoice's lines come to.",
+                                  details={"amount_cents": discount.amount_cents, "max_cents": base})
 
     def line_for_visit(self, visit_id: UUID) -> Line | None:
         return next((line for line in self.lines if line.visit_id == visit_id), None)

@@ -28,7 +28,7 @@ from billing.domain.facility_lines import (
     facility_line,
     without_events,
 )
-from billing.domain.invoices import Invoice, InvoiceNotFound, InvoiceNotPayable, Line, tax_rate
+from billing.domain.invoices import Invoice, InvoiceNotFound, InvoiceNotPayable, Line, TotalBelowPaid, tax_rate
 from billing.domain.money import check_percent
 from billing.service_layer.context import Context
 
@@ -54,11 +54,36 @@ async def new_invoice(ctx: Context, company_id: UUID, client_id: UUID, invoice_i
                    tax_rate_percent=tax_rate(settings.tax_rate_percent, client.tax_rate_percent))
 
 
-async def save_and_publish(ctx: Context, invoice: Invoice, *, new: bool = False) -> None:
+async def check_not_below_paid(ctx: Context, invoice: Invoice) -> None:
+    """The money invariant (R-INV-2), the one check every change made by a person goes through: a
+    change may not leave the invoice owing less than was paid on it (total < paid). Precisely: the
+    changed (unsaved) `invoice` may not have a negative balance lower than the stored one's, so a
+    refund or a change that makes an invoice in credit owe again is never refused. Raises
+    TotalBelowPaid (409) before anything is stored."""
+    after = invoice.totals()
+    if after.balance_cents >= 0:
+        return
+    try:
+        before = (await ctx.uow.invoices.get(invoice.company_id, invoice.id)).totals().balance_cents
+    except InvoiceNotFound:
+        before = 0
+    if after.balance_cents < before:
+        raise TotalBelowPaid("This change would leave the invoice owing less than was already paid on it: "
+                             "refund the difference first.",
+                             details={"invoice_id": str(invoice.id), "total_cents": after.total_cents,
+                                      "paid_cents": after.paid_cents})
+
+
+async def save_and_publish(ctx: Context, invoice: Invoice, *, new: bool = False, fact: bool = False) -> None:
     """Store a new (`new=True`) or changed invoice, its revision one higher, and publish its whole
     state: `billing.invoice.updated` v2 (status as of the company's local date), then
     `billing.invoice.visits_changed` v1 when its set of visits differs from the last one published
-    (scheduling's read model, R-SCHED-10). The one way an invoice change is stored. Never commits."""
+    (scheduling's read model, R-SCHED-10). The one way an invoice change is stored. Never commits.
+    Every change passes `check_not_below_paid` (TotalBelowPaid) except a `fact` from scheduling (a
+    visit cancelled or deleted happened and cannot be refused: a paid invoice may then be in credit,
+    shown as `credit_cents`, a refund due)."""
+    if not fact:
+        await check_not_below_paid(ctx, invoice)
     invoice.revision += 1
     # A void invoice bills no visit: scheduling's read model must drop them (the contract's []).
     visits = () if invoice.voided else tuple(invoice.visit_ids())
@@ -150,20 +175,50 @@ async def add_package_line(ctx: Context, client_id: UUID, client_package_id: UUI
 async def set_visit_package_cover(ctx: Context, visit_id: UUID, covered_percent: Decimal | None) -> None:
     """R-PKG-1: a visit redeemed against a package: its invoice line is covered by `covered_percent`
     (100 for a set-price package, the package's discount % otherwise); None when the redemption was
-    given back. Nothing happens when the visit is on no invoice (yet): the line takes the cover when
-    it comes, so the order of the two events does not matter. A void or paid invoice keeps its line
-    as it was. Raises InvalidAmount for a % outside 0..100."""
+    given back. Nothing happens to invoices when the visit is on none (yet): the line takes the
+    cover when it comes, so the order of the two events does not matter. The cover applies to any
+    invoice that is not void, paid ones too (given back on a paid invoice: it owes again, partially
+    paid); one that would leave it owing less than was paid is refused as a whole (TotalBelowPaid:
+    call `check_package_cover` first so nothing else changes either). Raises InvalidAmount for a %
+    outside 0..100."""
     if covered_percent is not None:
         check_percent(covered_percent, field="covered_percent")
+    covered = await _covered(ctx, visit_id, covered_percent, facility=False)
     await ctx.uow.invoices.set_visit_cover(ctx.company_id, visit_id, covered_percent)
-    invoice = await ctx.uow.invoices.for_visit(ctx.company_id, visit_id)
-    if invoice is None or not invoice.is_open:
-        return
-    line = invoice.line_for_visit(visit_id)
+    if covered is not None:
+        await save_and_publish(ctx, covered)
+
+
+async def check_package_cover(ctx: Context, item_id: UUID, covered_percent: Decimal | None, *,
+                              facility: bool) -> None:
+    """Raises TotalBelowPaid when covering the visit's (or facility event's, `facility=True`) line by
+    `covered_percent` would leave its invoice owing less than was paid; changes nothing. Packages
+    call it before a redemption changes anything, so a refusal leaves the package as it was."""
+    covered = await _covered(ctx, item_id, covered_percent, facility=facility)
+    if covered is not None:
+        await check_not_below_paid(ctx, covered)
+
+
+async def _covered(ctx: Context, item_id: UUID, covered_percent: Decimal | None, *,
+                   facility: bool) -> Invoice | None:
+    """The item's invoice (locked) with its line's cover changed, not saved; None when nothing
+    changes (no invoice, void, no line, the same cover)."""
+    repo = ctx.uow.invoices
+    if facility:
+        invoice = await repo.for_facility_event(ctx.company_id, item_id)
+    else:
+        invoice = await repo.for_visit(ctx.company_id, item_id)
+    if invoice is None or invoice.voided:
+        return None
+    if facility:
+        line = next((line for line in invoice.lines
+                     if line.facility_event_id == item_id and line.add_on_id is None), None)
+    else:
+        line = invoice.line_for_visit(item_id)
     if line is None or line.package_cover_percent == covered_percent:
-        return
+        return None
     invoice.replace_line(replace(line, package_cover_percent=covered_percent))
-    await save_and_publish(ctx, invoice)
+    return invoice
 
 
 # ---- facility events (R-FAC-4, R-FAC-6), asked for by facility's Client Hub ----
@@ -201,10 +256,9 @@ async def _move_facility_lines(ctx: Context, target: Invoice, new: bool, events:
                                client_id: UUID, charges: Sequence[FacilityChargeLine]) -> None:
     repo, company_id = ctx.uow.invoices, ctx.company_id
     rule = (await repo.settings(company_id)).due_date_rule
-    for source in sources:
-        if without_events(source, events):
-            source.follow_due_date_rule(rule)
-            await save_and_publish(ctx, source)
+    changed = [source for source in sources if without_events(source, events)]
+    for source in changed:
+        source.follow_due_date_rule(rule)
     without_events(target, events)
     rates = (await repo.client_billing(company_id, client_id)).rates
     for charge in charges:
@@ -212,6 +266,11 @@ async def _move_facility_lines(ctx: Context, target: Invoice, new: bool, events:
         target.add_line(facility_line(charge, client_rate_cents=rates.get(charge.service_id),
                                       package_cover_percent=cover))
     target.follow_due_date_rule(rule)
+    # Every invoice is checked before any is stored: a refusal changes nothing (the batch goes on).
+    for invoice in (*changed, target):
+        await check_not_below_paid(ctx, invoice)
+    for source in changed:
+        await save_and_publish(ctx, source)
     await save_and_publish(ctx, target, new=new)
 
 
@@ -219,17 +278,11 @@ async def set_facility_event_package_cover(ctx: Context, facility_event_id: UUID
                                            covered_percent: Decimal | None) -> None:
     """R-PKG-1, R-FAC-6: a facility event redeemed against a package: its own invoice line (not its
     add-ons') is covered by `covered_percent`, None when given back. Kept beside visits' covers
-    (ids do not collide), so an event invoiced later takes its cover then. A void or paid invoice
-    keeps its line as it was. Never commits."""
+    (ids do not collide), so an event invoiced later takes its cover then. Applies to any invoice
+    that is not void, as `set_visit_package_cover` (TotalBelowPaid refuses it as a whole). Never commits."""
     if covered_percent is not None:
         check_percent(covered_percent, field="covered_percent")
+    covered = await _covered(ctx, facility_event_id, covered_percent, facility=True)
     await ctx.uow.invoices.set_visit_cover(ctx.company_id, facility_event_id, covered_percent)
-    invoice = await ctx.uow.invoices.for_facility_event(ctx.company_id, facility_event_id)
-    if invoice is None or not invoice.is_open:
-        return
-    line = next((line for line in invoice.lines
-                 if line.facility_event_id == facility_event_id and line.add_on_id is None), None)
-    if line is None or line.package_cover_percent == covered_percent:
-        return
-    invoice.replace_line(replace(line, package_cover_percent=covered_percent))
-    await save_and_publish(ctx, invoice)
+    if covered is not None:
+        await save_and_publish(ctx, covered)

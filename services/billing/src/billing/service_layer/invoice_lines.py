@@ -91,8 +91,10 @@ async def _target(ctx: Context, client_id: UUID, chosen: UUID, visit_id: UUID) -
 
 async def cancel_visit(ctx: Context, visit_id: UUID) -> bool:
     """R-INV-2 / R-PKG-1: a cancelled visit gives its package redemption back and its line keeps
-    the company's default cancellation fee (INV-API may override it per line later). True when the
-    line changed; a line already cancelled, a void invoice or no line: nothing (False)."""
+    the company's default cancellation fee (INV-API may override it per line later). A fact that
+    is never refused: on a paid invoice the client may be left in credit (`Totals.credit_cents`,
+    a refund due; the status stays paid). True when the line changed; a line already cancelled,
+    a void invoice or no line: nothing (False)."""
     await packages.give_back_visit(ctx, visit_id)
     invoice = await ctx.uow.invoices.for_visit(ctx.company_id, visit_id)
     line = invoice.line_for_visit(visit_id) if invoice is not None else None
@@ -100,7 +102,8 @@ async def cancel_visit(ctx: Context, visit_id: UUID) -> bool:
         return False
     settings = await ctx.uow.invoices.settings(ctx.company_id)
     invoice.replace_line(cancelled(line, company_fee_percent=settings.cancellation_fee_percent))
-    await save_and_publish(ctx, invoice)
+    # A fact: on a paid invoice the fee may be less than was paid; the client is then in credit.
+    await save_and_publish(ctx, invoice, fact=True)
     return True
 
 
@@ -112,7 +115,7 @@ async def delete_visit(ctx: Context, visit_id: UUID) -> bool:
     if invoice is None or invoice.voided or not invoice.remove_visit(visit_id):
         return False
     invoice.follow_due_date_rule((await ctx.uow.invoices.settings(ctx.company_id)).due_date_rule)
-    await save_and_publish(ctx, invoice)
+    await save_and_publish(ctx, invoice, fact=True)
     return True
 
 

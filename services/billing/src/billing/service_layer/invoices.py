@@ -20,12 +20,14 @@ from petcare_kit.identity import Role
 from billing.domain.invoices import (
     Discount,
     Invoice,
+    InvoiceEmpty,
     InvoiceIsVoid,
     InvoiceNotFound,
     InvoiceStatus,
     Line,
     cancelled,
 )
+from billing.domain.invoices import TotalBelowPaid as TotalBelowPaid  # raised through save_and_publish
 from billing.service_layer.billing_settings import ClientNotFound
 from billing.service_layer.context import Context
 from billing.service_layer.invoice_effects import company_today, new_invoice, save_and_publish
@@ -56,12 +58,6 @@ class LineNotCustom(Conflict):
 
 class LineNotCancelled(Conflict):
     code = "invoice_line_not_cancelled"
-
-
-class TotalBelowPaid(Conflict):
-    """A change would make the invoice owe less than was already paid on it: refund first."""
-
-    code = "invoice_total_below_paid"
 
 
 @dataclass(frozen=True)
@@ -179,9 +175,12 @@ async def remove_line(ctx: Context, invoice_id: UUID, line_id: UUID) -> DatedInv
 
 async def set_discount(ctx: Context, invoice_id: UUID, command: SetDiscount | None) -> DatedInvoice:
     """R-INV-2: the invoice's own discount, in cents or %; None removes it. Raises InvoiceNotFound,
-    InvoiceIsVoid, TotalBelowPaid (409)."""
+    InvoiceIsVoid, TotalBelowPaid (409), InvalidDiscount (422: cents above what the lines come to)."""
     invoice = await _for_change(ctx, invoice_id)
-    invoice.discount = None if command is None else Discount(command.amount_cents, command.percent)
+    discount = None if command is None else Discount(command.amount_cents, command.percent)
+    if discount is not None:
+        invoice.check_discount(discount)
+    invoice.discount = discount
     return await _save(ctx, invoice)
 
 
@@ -211,15 +210,19 @@ async def email_invoice(ctx: Context, invoice_id: UUID, *, portal_base_url: str)
     """R-EMAIL-5 / R-INV-4, "Email To Client": publishes `billing.invoice.email_requested` v1 (the
     invoice's portal address `{portal_base_url}/invoices/{id}`, total and balance in cents), which
     notifications turns into the one email, and marks the invoice sent (again, when it was). The
-    only use case that ever asks for an invoice email (R-NEVER-1). Raises InvoiceNotFound, InvoiceIsVoid."""
+    only use case that ever asks for an invoice email (R-NEVER-1). Raises InvoiceNotFound, InvoiceIsVoid,
+    InvoiceEmpty (409: no lines, nothing to bill; nothing sent)."""
     invoice = await _for_change(ctx, invoice_id)
+    if not invoice.lines:
+        raise InvoiceEmpty("This invoice has no lines: add what to bill before emailing it.",
+                           details={"invoice_id": str(invoice_id)})
     invoice.mark_sent()
     totals = invoice.totals()
     await ctx.publish(InvoiceEmailRequested(
         invoice_id=invoice.id, client_id=invoice.client_id, number=invoice.number,
-        total_cents=totals.total_cents, balance_cents=totals.balance_cents,
+        total_cents=totals.total_cents, balance_cents=totals.owed_cents,
         invoice_url=f"{portal_base_url.rstrip('/')}/invoices/{invoice.id}"))
-    return await _save(ctx, invoice, check_paid=False)
+    return await _save(ctx, invoice)
 
 
 # ---- helpers ---------------------------------------------------------------------------------
@@ -240,11 +243,8 @@ def _line(invoice: Invoice, line_id: UUID) -> Line:
     return line
 
 
-async def _save(ctx: Context, invoice: Invoice, *, check_paid: bool = True) -> DatedInvoice:
-    totals = invoice.totals()
-    if check_paid and totals.balance_cents < 0:
-        raise TotalBelowPaid("The invoice would owe less than was already paid on it: refund the difference first.",
-                             details={"total_cents": totals.total_cents, "paid_cents": totals.paid_cents})
+async def _save(ctx: Context, invoice: Invoice) -> DatedInvoice:
+    # save_and_publish runs the one money check (TotalBelowPaid) before anything is stored.
     await save_and_publish(ctx, invoice)
     await ctx.commit()
     return DatedInvoice(invoice, await company_today(ctx, ctx.company_id))

@@ -128,7 +128,8 @@ async def redeem(ctx: Context, client_package_id: UUID, command: Redeem, *,
     theirs). The item's invoice line is covered (`invoice_effects.set_visit_package_cover`, or
     `set_facility_event_package_cover` for a facility event). Raises
     ClientPackageNotFound (404), AlreadyRedeemed (409: on another package), PackageCannotRedeem (409,
-    `details.reason`: already_redeemed, not_covered, used_up, ended, limit)."""
+    `details.reason`: already_redeemed, not_covered, used_up, ended, limit), TotalBelowPaid (409: the
+    cover would leave a paid invoice owing less than was paid; nothing changes)."""
     held = await ctx.uow.packages.get_held(ctx.company_id, client_package_id, for_update=True)
     if client_id is not None and held.client_id != client_id:
         raise ClientPackageNotFound("No such package of this client.",
@@ -139,6 +140,9 @@ async def redeem(ctx: Context, client_package_id: UUID, command: Redeem, *,
         what = command.kind.value.replace("_", " ")
         raise AlreadyRedeemed(f"This {what} is already redeemed against another package.",
                               details={"client_package_id": str(elsewhere[0].id)})
+    # The invoice's money check first (TotalBelowPaid), so a refusal leaves the package unused.
+    await invoice_effects.check_package_cover(ctx, command.id, held.definition.covered_percent,
+                                              facility=command.kind is RedeemedKind.FACILITY_EVENT)
     held.redeem(item_id=command.id, service_id=command.service_id, on=command.date, kind=command.kind, at=ctx.now())
     await ctx.uow.packages.save_held(held)
     await _cover(ctx, command.kind, command.id, held.definition.covered_percent)

@@ -33,7 +33,9 @@ def _kind(line: Line) -> LineKind:
 
 
 class TotalsView(BaseModel):
-    """Integer cents. total = subtotal - discount + tax + tips; balance = total - paid (paid net of refunds)."""
+    """Integer cents. total = subtotal - discount + tax + tips; balance = what is still owed, total - paid
+    (paid net of refunds), never below 0; credit = paid beyond the total, a refund due to the client
+    (a visit cancelled on a paid invoice), else 0."""
 
     subtotal_cents: int
     discount_cents: int
@@ -43,12 +45,14 @@ class TotalsView(BaseModel):
     total_cents: int
     paid_cents: int
     balance_cents: int
+    credit_cents: int
 
     @classmethod
     def of(cls, totals: Totals) -> TotalsView:
         return cls(subtotal_cents=totals.subtotal_cents, discount_cents=totals.discount_cents,
                    tax_cents=totals.tax_cents, tips_cents=totals.tips_cents, total_cents=totals.total_cents,
-                   paid_cents=totals.paid_cents, balance_cents=totals.balance_cents)
+                   paid_cents=totals.paid_cents, balance_cents=totals.owed_cents,
+                   credit_cents=totals.credit_cents)
 
 
 class DiscountView(BaseModel):
@@ -137,13 +141,17 @@ class InvoiceSummaryView(BaseModel):
     total_cents: int
     paid_cents: int
     balance_cents: int
+    """Still owed, never below 0 (see TotalsView)."""
+    credit_cents: int
+    """Refund due to the client, else 0 (see TotalsView)."""
 
     @classmethod
     def of(cls, invoice: Invoice, today: date) -> InvoiceSummaryView:
         totals = invoice.totals()
         return cls(id=invoice.id, number=invoice.number, client_id=invoice.client_id,
                    status=invoice.status_on(today), due_date=invoice.due_date, created_at=invoice.created_at,
-                   total_cents=totals.total_cents, paid_cents=totals.paid_cents, balance_cents=totals.balance_cents)
+                   total_cents=totals.total_cents, paid_cents=totals.paid_cents, balance_cents=totals.owed_cents,
+                   credit_cents=totals.credit_cents)
 
 
 class InvoicePage(BaseModel):
@@ -206,12 +214,14 @@ class ClientInvoiceSummaryView(BaseModel):
     total_cents: int
     paid_cents: int
     balance_cents: int
+    credit_cents: int
 
     @classmethod
     def of(cls, invoice: Invoice, today: date) -> ClientInvoiceSummaryView:
         totals = invoice.totals()
         return cls(id=invoice.id, number=invoice.number, status=invoice.status_on(today), due_date=invoice.due_date,
-                   total_cents=totals.total_cents, paid_cents=totals.paid_cents, balance_cents=totals.balance_cents)
+                   total_cents=totals.total_cents, paid_cents=totals.paid_cents, balance_cents=totals.owed_cents,
+                   credit_cents=totals.credit_cents)
 
 
 class ClientInvoicePage(BaseModel):
