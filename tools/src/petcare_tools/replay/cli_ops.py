@@ -64,6 +64,9 @@ def rewind(ctx: typer.Context, group: Annotated[str, typer.Argument(help="the co
            to_time: Annotated[str | None, typer.Option("--to-time", help="the first record at or after this "
                                                        "time (ISO 8601 or ms since the epoch)")] = None,
            to_earliest: Annotated[bool, typer.Option("--to-earliest", help="each partition's first record")] = False,
+           consumers_stopped: Annotated[bool, typer.Option("--consumers-stopped", help="every consumer of the group "
+                                                           "is stopped: join even if the broker still lists "
+                                                           "members (a live one is still detected)")] = False,
            bootstrap: Bootstrap = None, execute: Execute = False, reason: Reason = None,
            audit_topic: AuditTopic = AUDIT_TOPIC) -> None:
     """Move GROUP's committed offsets on TOPIC: the plan per partition; refused while GROUP has live members."""
@@ -71,7 +74,7 @@ def rewind(ctx: typer.Context, group: Annotated[str, typer.Argument(help="the co
         report = run.report("rewind")
         plan, liveness = rewinding.rewind(run, group, topic, to_offset=to_offset or [],
                                           to_time_ms=parse_time(to_time, "--to-time") if to_time else None,
-                                          to_earliest=to_earliest)
+                                          to_earliest=to_earliest, consumers_stopped=consumers_stopped)
         report.notes.append(f"group {group}: state {liveness.state or 'unknown'}, {len(liveness.members)} member(s); "
                             + ("offsets committed" if run.execute else "dry run: nothing committed"))
         report.plan = {f"{topic}[{s.partition}]": {"from": s.committed, "to": s.target} for s in plan}

@@ -3,10 +3,17 @@
 The plan (per partition: committed now -> new offset) is shown first; only `--execute` applies it,
 and never while the group has live members, which would overwrite the new offsets with their own.
 
-How live members are found, the same way on both brokers: a DescribeGroups request (the admin
-client's `describe_consumer_groups`) lists the group's state and members; any member, or a state
-other than Empty/Dead, refuses the rewind. A member killed without leaving stays listed until its
-session times out (about 10 s at the services' settings), so the refusal errs on the safe side.
+How live members are found: a DescribeGroups request (the admin client's `describe_consumer_groups`)
+lists the group's state and members; any member, or a state other than Empty/Dead, refuses the
+rewind. On Apache Kafka that list is exact (a member killed without leaving stays listed until its
+session times out, about 10 s at the services' settings). The embedded broker can keep a member that
+left listed as `Stable` for good (measured: a consumer of two topics stopped gracefully), and only
+drops it when another member joins and it does not answer within its session timeout. So after
+stopping every consumer of the group, `--consumers-stopped` lets `--execute` join anyway: members
+that are gone are dropped, and a live one would answer the rebalance, which the tool sees (an
+assignment missing a partition, or another member listed after the join): it then commits nothing.
+Without that flag the tool never joins a group that lists members (a join of a live group costs it
+a rebalance, and on the embedded broker can leave the group unable to rebalance again).
 
 How it is applied: Apache Kafka could alter an empty group's offsets from the admin client, but the
 embedded broker rejects commits from a consumer that is not a member (BROKER.md: UNKNOWN_MEMBER_ID
@@ -21,7 +28,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import time
 from dataclasses import dataclass
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
@@ -29,7 +35,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.structs import OffsetAndMetadata
 
 from petcare_tools.replay.copying import Run
-from petcare_tools.replay.errors import BadInput, Failed, Refused
+from petcare_tools.replay.errors import BadInput, Refused
 from petcare_tools.replay.ranges import Range
 from petcare_tools.replay.reading import TopicReader, partition_bounds
 
@@ -120,23 +126,32 @@ async def apply(bootstrap: str, group: str, topic: str, partitions: int, targets
     await consumer.start()
     try:
         consumer.subscribe([topic])
-        deadline = time.monotonic() + JOIN_TIMEOUT_SECONDS
-        while not consumer.assignment():
-            if time.monotonic() > deadline:
-                raise Failed(f"could not join group {group} within {JOIN_TIMEOUT_SECONDS:.0f} s")
-            await consumer.getmany(timeout_ms=200, max_records=1)
+        try:
+            async with asyncio.timeout(JOIN_TIMEOUT_SECONDS):
+                while not consumer.assignment():
+                    await consumer.getmany(timeout_ms=200, max_records=1)
+        except TimeoutError:
+            raise Refused(f"could not join group {group} as its only member within {JOIN_TIMEOUT_SECONDS:.0f} s "
+                          "(members that are live, or not timed out yet); nothing committed") from None
         assigned = {tp.partition for tp in consumer.assignment() if tp.topic == topic}
         if assigned != set(range(partitions)):
-            raise Refused(f"another member joined group {group} meanwhile (the tool got partitions "
-                          f"{sorted(assigned)} only): nothing committed")
+            raise Refused(f"group {group} has live consumers (the tool was given partitions {sorted(assigned)} "
+                          "only); stop its consumers first (nothing committed)")
+        others = (await describe(bootstrap, group, topic, partitions))[0].members[1:]
+        if others:
+            raise Refused(f"group {group} has {len(others) + 1} members after the tool joined: live consumers "
+                          "answered the rebalance; stop its consumers first (nothing committed)")
         await consumer.commit({TopicPartition(topic, p): OffsetAndMetadata(o, "petcare-replay rewind")
                                for p, o in targets.items()})
     finally:
-        await consumer.stop()
+        try:
+            await asyncio.wait_for(consumer.stop(), 15)
+        except TimeoutError:
+            pass  # leaving the group timed out: the broker drops the member after its session timeout
 
 
 def rewind(run: Run, group: str, topic: str, *, to_offset: list[str], to_time_ms: int | None,
-           to_earliest: bool) -> tuple[list[Step], Liveness]:
+           to_earliest: bool, consumers_stopped: bool = False) -> tuple[list[Step], Liveness]:
     """The plan, applied when `run.execute` (Refused while the group has live members)."""
     partitions = run.broker.require_topic(topic)
     targets, ends = targets_of(run, topic, partitions, to_offset=to_offset, to_time_ms=to_time_ms,
@@ -150,10 +165,12 @@ def rewind(run: Run, group: str, topic: str, *, to_offset: list[str], to_time_ms
                         f"(end {step.end}: {replays} record{'s' if replays != 1 else ''} to read again or ahead)")
     if liveness.live:
         message = (f"group {group} is live (state {liveness.state}, {len(liveness.members)} member(s): "
-                   f"{', '.join(liveness.members) or '-'}); stop its consumers first")
-        if run.execute:
-            raise Refused(message)
-        run.output.line(f"note: --execute would be refused now: {message}")
-    elif run.execute:
+                   f"{', '.join(m.strip() for m in liveness.members) or '-'}); stop its consumers first")
+        if run.execute and not consumers_stopped:
+            raise Refused(f"{message} (if they are stopped and the broker still lists them, add "
+                          "--consumers-stopped)")
+        run.output.line(f"note: {message}" + (": --consumers-stopped given, joining to make sure" if run.execute
+                                              else ""))
+    if run.execute:
         asyncio.run(apply(run.broker.bootstrap, group, topic, partitions, targets))
     return plan, liveness
