@@ -69,6 +69,8 @@ class OutboxRelay:
         """The broker cluster this leader publishes to (checked before each batch)."""
         self._followed = False
         self._next_purge = 0.0
+        self._prefetched: list[asyncpg.Record] | None = None
+        """The next batch, read while the last one's acks were awaited (None: read it afresh)."""
 
     async def run_forever(self) -> None:
         """Relay until cancelled; broker or database outages are waited out with backoff."""
@@ -96,6 +98,7 @@ class OutboxRelay:
             producer = new_producer(self.config.bootstrap_servers, client_id=self.config.client_id)
             await producer.start()
             self._followed = False  # another replica may have led meanwhile: compare afresh
+            self._prefetched = None
             log.info("outbox relay is the leader")
             while True:
                 wake.clear()
@@ -129,6 +132,7 @@ class OutboxRelay:
             )
             count = int(status.split()[-1])
             if count:
+                self._prefetched = None  # those rows go out again first: read the next batch afresh
                 log.warning("the broker is a new cluster: re-publishing the events the lost one held",
                             extra={"cluster_id": cluster_id, "events": count})
         self.cluster_id, self._followed = cluster_id, True
@@ -136,11 +140,17 @@ class OutboxRelay:
     async def publish_pending(self, connection: asyncpg.Connection, producer: AIOKafkaProducer) -> int:
         """Publish the oldest unpublished rows, wait for every ack, then mark them published (to the
         cluster seen just before sending: if the broker changed meanwhile, the next `follow_cluster`
-        sends them again)."""
-        rows = await connection.fetch(
-            "SELECT id, topic, key, value, headers FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1",
-            self.config.batch_size,
-        )
+        sends them again).
+
+        While the acks are awaited, the next batch (the oldest unpublished rows other than these) is
+        read, so the database round trip overlaps the broker's; it is sent only after every ack of
+        this one, so nothing of a later batch ever reaches the broker before an earlier one is acked
+        (per-key order as before). A full batch leaves its successor prefetched; a partial one does
+        not (rows committed meanwhile are read afresh after the wake-up)."""
+        rows = self._prefetched
+        self._prefetched = None
+        if not rows:
+            rows = await connection.fetch(_SELECT_PENDING, self.config.batch_size)
         if not rows:
             return 0
         acks = []
@@ -151,16 +161,24 @@ class OutboxRelay:
                 headers, span = tracing.start_publish(row["topic"], headers, message_id=str(row["id"]))
                 spans.append(span)
             acks.append(await producer.send(row["topic"], row["value"], key=row["key"], headers=headers))
+        ids = [row["id"] for row in rows]
         try:
-            await asyncio.gather(*acks)
+            acked = asyncio.gather(*acks)
+            acked.add_done_callback(_retrieve)  # if reading the next batch fails, no "never retrieved"
+            if len(rows) >= self.config.batch_size:
+                following = await connection.fetch(_SELECT_PENDING_AFTER, self.config.batch_size, ids)
+            else:
+                following = None
+            await acked
         except BaseException as error:
             tracing.end_spans(spans or [], error)
             raise
         tracing.end_spans(spans or [])
         await connection.execute(
             "UPDATE outbox SET published_at = now(), published_to = $2 WHERE id = ANY($1::uuid[])",
-            [row["id"] for row in rows], self.cluster_id,
+            ids, self.cluster_id,
         )
+        self._prefetched = following
         metrics.OUTBOX_PUBLISHED.inc(len(rows))
         return len(rows)
 
@@ -177,6 +195,19 @@ class OutboxRelay:
             self.config.inbox_retention_days,
         )
         log.info("purged old rows", extra={"outbox": outbox_purged, "inbox": inbox_purged})
+
+
+_SELECT_PENDING = (
+    "SELECT id, topic, key, value, headers FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1")
+_SELECT_PENDING_AFTER = (
+    "SELECT id, topic, key, value, headers FROM outbox WHERE published_at IS NULL AND id <> ALL($2::uuid[]) "
+    "ORDER BY seq LIMIT $1")
+"""The oldest unpublished rows other than the batch in flight (not marked yet: its acks are awaited)."""
+
+
+def _retrieve(future: asyncio.Future[list[object]]) -> None:
+    if not future.cancelled():
+        future.exception()
 
 
 async def _close_quietly(connection: asyncpg.Connection) -> None:
