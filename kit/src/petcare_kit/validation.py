@@ -19,7 +19,7 @@ from typing import Annotated, Any, TypeVar
 from urllib.parse import parse_qsl
 
 from fastapi import Query, Request
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, StringConstraints, ValidationError
 
 from petcare_kit.errors import InvalidInput
 
@@ -43,6 +43,30 @@ def _real_month(value: str) -> str:
 
 Month = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$"), AfterValidator(_real_month)]
 """A calendar month `YYYY-MM` that Python's dates can hold (years 0001..9999)."""
+
+_ASCII_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
+_ASCII_INTEGER = re.compile(r"[+-]?[0-9]+")
+
+
+def _ascii_number(value: Any) -> Any:
+    # Python's Decimal() and int() read any Unicode digit ("٥" is 5), "1_000", " 5 " and "1e3":
+    # a number sent as text must be plain ASCII digits with at most one ".", nothing else.
+    if isinstance(value, str) and not _ASCII_NUMBER.fullmatch(value):
+        raise ValueError("must be a number written with the digits 0-9 and at most one '.' (e.g. \"8.875\")")
+    return value
+
+
+def _ascii_integer(value: Any) -> Any:
+    if isinstance(value, str) and not _ASCII_INTEGER.fullmatch(value):
+        raise ValueError("must be a whole number written with the digits 0-9")
+    return value
+
+
+AsciiNumber = BeforeValidator(_ascii_number)
+"""Put in `Annotated[Decimal, AsciiNumber, Field(max_digits=..., decimal_places=...)]`: decimal text
+(a percentage, a rate, an amount) accepts ASCII digits only, so every place bounds what is stored."""
+AsciiInteger = BeforeValidator(_ascii_integer)
+"""Put in `Annotated[int, AsciiInteger, ...]`: an integer sent as text accepts ASCII digits only."""
 
 
 def has_unstorable_text(text: str) -> bool:

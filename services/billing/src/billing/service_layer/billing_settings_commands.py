@@ -7,12 +7,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated
 
+from petcare_kit.validation import AsciiInteger, AsciiNumber
 from pydantic import Field
 
 from billing.domain.due_dates import DueDateBasis
 from billing.service_layer.commands import Command
 
-Percent = Annotated[Decimal, Field(ge=0, le=100, max_digits=7, decimal_places=4, allow_inf_nan=False)]
+Percent = Annotated[Decimal, AsciiNumber, Field(ge=0, le=100, max_digits=7, decimal_places=4, allow_inf_nan=False)]
 MAX_RATE_CENTS = 100_000_000
 """$1,000,000: far above any visit's price, small enough for a 32-bit column."""
 
@@ -24,7 +25,7 @@ class PutBillingSettings(Command):
     tax_rate_percent: Percent
     cancellation_fee_percent: Percent
     due_date_basis: DueDateBasis
-    due_date_days: int = Field(0, ge=0, le=365)
+    due_date_days: Annotated[int, AsciiInteger] = Field(0, ge=0, le=365)
 
 
 class SetClientTaxRate(Command):
@@ -36,4 +37,4 @@ class SetClientTaxRate(Command):
 class SetClientRate(Command):
     """R-INV-2: the client's own price for one service, in cents, used for their visits' lines."""
 
-    rate_cents: int = Field(ge=0, le=MAX_RATE_CENTS)
+    rate_cents: Annotated[int, AsciiInteger] = Field(ge=0, le=MAX_RATE_CENTS)

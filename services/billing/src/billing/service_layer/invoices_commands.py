@@ -9,13 +9,15 @@ from decimal import Decimal
 from typing import Annotated
 from uuid import UUID
 
+from petcare_kit.validation import AsciiInteger, AsciiNumber
 from pydantic import Field, StringConstraints, model_validator
 
 from billing.service_layer.commands import Command
 
 Description = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Cents = Annotated[int, Field(ge=0, le=100_000_000, description="integer cents (exact money), 0..$1,000,000")]
-Percent = Annotated[Decimal, Field(ge=0, le=100, max_digits=7, decimal_places=4,
+Cents = Annotated[int, AsciiInteger,
+                  Field(ge=0, le=100_000_000, description="integer cents (exact money), 0..$1,000,000")]
+Percent = Annotated[Decimal, AsciiNumber, Field(ge=0, le=100, max_digits=7, decimal_places=4,
                                    description="a percentage 0..100, e.g. \"10\" or \"8.875\"")]
 
 
@@ -31,7 +33,7 @@ class AddCustomLine(Command):
 
     description: Description
     unit_cents: Cents
-    quantity: int = Field(1, ge=1, le=10_000)
+    quantity: Annotated[int, AsciiInteger] = Field(1, ge=1, le=10_000)
     taxable: bool = False
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Annotated
 from uuid import UUID
 
-from petcare_kit.validation import NOT_SENT, PatchBody
+from petcare_kit.validation import NOT_SENT, AsciiInteger, AsciiNumber, PatchBody
 from pydantic import AfterValidator, Field, StringConstraints
 
 from billing.domain.packages import PackageLimit, RedeemedKind
@@ -30,8 +30,8 @@ def _distinct_services(value: list[ServiceCount]) -> list[ServiceCount]:
 
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-Cents = Annotated[int, Field(ge=0, le=100_000_000, description="integer cents (exact money)")]
-Percent = Annotated[Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2,
+Cents = Annotated[int, AsciiInteger, Field(ge=0, le=100_000_000, description="integer cents (exact money)")]
+Percent = Annotated[Decimal, AsciiNumber, Field(ge=0, le=100, max_digits=5, decimal_places=2,
                                    description='a percentage with at most two decimals, "0".."100"')]
 LocalDate = Annotated[date, AfterValidator(_bounded_date)]
 """A local date of the company's calendar."""
@@ -41,7 +41,7 @@ class ServiceCount(Command):
     """`count` uses of `service_id` (a service of the scheduling catalogue or a facility service)."""
 
     service_id: UUID
-    count: int = Field(ge=1, le=10_000)
+    count: Annotated[int, AsciiInteger] = Field(ge=1, le=10_000)
 
 
 Covers = Annotated[list[ServiceCount], Field(min_length=1, max_length=100), AfterValidator(_distinct_services)]

@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
+from petcare_kit.validation import AsciiInteger
 from pydantic import Field
 
 from billing.domain.payments import MAX_INVOICES_PER_PAYMENT, MAX_PAYMENT_CENTS
@@ -22,7 +24,7 @@ class InvoicePart(Command):
     """One invoice of a payment: `amount_cents` of its balance, or all of it when null."""
 
     invoice_id: UUID
-    amount_cents: int | None = Field(None, ge=1, le=MAX_PAYMENT_CENTS)
+    amount_cents: Annotated[int, AsciiInteger] | None = Field(None, ge=1, le=MAX_PAYMENT_CENTS)
 
 
 class PayInvoices(Command):
@@ -31,10 +33,10 @@ class PayInvoices(Command):
 
     card_id: UUID
     invoices: list[InvoicePart] = Field(min_length=1, max_length=MAX_INVOICES_PER_PAYMENT)
-    tip_cents: int = Field(0, ge=0, le=MAX_PAYMENT_CENTS)
+    tip_cents: Annotated[int, AsciiInteger] = Field(0, ge=0, le=MAX_PAYMENT_CENTS)
 
 
 class RefundPayment(Command):
     """R-PAY-3: refund `amount_cents` of a payment, or all that is left of it when null."""
 
-    amount_cents: int | None = Field(None, ge=1, le=MAX_PAYMENT_CENTS)
+    amount_cents: Annotated[int, AsciiInteger] | None = Field(None, ge=1, le=MAX_PAYMENT_CENTS)
