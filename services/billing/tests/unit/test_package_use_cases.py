@@ -13,6 +13,7 @@ import pytest
 from billing.domain.packages import (
     AlreadyRedeemed,
     ClientPackageNotFound,
+    InvalidPackage,
     PackageCannotRedeem,
     PackageLimit,
     PackageSold,
@@ -192,7 +193,22 @@ async def test_r_pkg_1_an_ended_package_is_no_longer_added(invoices: Invoices, m
     world.uow.packages.zones[world.company_id] = "America/New_York"
     # 2026-04-01 02:00 UTC is still March 31st in New York: the package can still be sold.
     monkeypatch.setattr(Context, "now", staticmethod(lambda: datetime(2026, 4, 1, 2, 0, tzinfo=UTC)))
-    await world.sold(ends_on="2026-03-31")
+    held_id = await world.sold(ends_on="2026-03-31")
+    package_id = (await packages.get_client_package(world.admin, held_id)).package_id
     monkeypatch.setattr(Context, "now", staticmethod(lambda: datetime(2026, 4, 1, 5, 0, tzinfo=UTC)))
     with pytest.raises(packages.PackageUnavailable):
+        await packages.add_to_client(world.admin, world.client_id, AddClientPackage(package_id=package_id))
+
+
+async def test_r_pkg_1_a_package_ending_on_a_past_local_date_is_refused(invoices: Invoices,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    world = World()
+    world.uow.packages.zones[world.company_id] = "America/New_York"
+    monkeypatch.setattr(Context, "now", staticmethod(lambda: datetime(2026, 4, 1, 5, 0, tzinfo=UTC)))
+    with pytest.raises(InvalidPackage):
         await world.sold(ends_on="2026-03-31")
+    held_id = await world.sold(ends_on="2026-04-01")  # today in New York: still sold
+    package_id = (await packages.get_client_package(world.admin, held_id)).package_id
+    with pytest.raises(InvalidPackage):
+        await packages_catalogue.update_package(world.admin, package_id,
+                                                UpdatePackage.model_validate({"ends_on": "2026-01-01"}))
