@@ -11,12 +11,21 @@ from uuid import UUID, uuid4
 
 import pytest
 from billing.domain.billing_settings import CompanyBillingSettings
+from billing.domain.facility_lines import FacilityChargeLine
 from billing.domain.invoices import InvalidDiscount, InvoiceEmpty, TotalBelowPaid
 from billing.domain.packages import RedeemedKind
-from billing.service_layer import invoice_effects, invoice_lines, invoices, packages, packages_catalogue
+from billing.service_layer import (
+    facility_commands,
+    invoice_effects,
+    invoice_lines,
+    invoices,
+    packages,
+    packages_catalogue,
+)
 from billing.service_layer.context import Context
 from billing.service_layer.invoices_commands import AddCustomLine, CreateInvoice, SetCancellationFee, SetDiscount
 from billing.service_layer.packages_commands import AddClientPackage, DefinePackage, Redeem
+from petcare_contracts.events.billing import PackageRedeemRequested
 from petcare_kit.identity import Identity, Role
 
 from .fakes import FakeUnitOfWork
@@ -135,3 +144,18 @@ async def test_r_inv_4_an_invoice_without_lines_is_never_emailed(world: World) -
         await invoices.email_invoice(world.admin, created.invoice.id, portal_base_url="https://portal.example")
     assert world.uow.events("billing.invoice.email_requested") == []
     assert not (await world.uow.invoices.get(world.company_id, created.invoice.id)).sent
+
+
+async def test_r_fac_6_a_facility_redemption_that_would_owe_less_than_paid_is_refused_whole(world: World) -> None:
+    event_id = uuid4()
+    batch = facility_commands.BatchContext(world.uow, world.consumer.identity)
+    invoice_id = await invoice_effects.put_facility_charges(batch, world.client_id, None, uuid4(), [
+        FacilityChargeLine(event_id, None, WALK, "Daycare", VISIT_DAY, 4_000, False)])
+    await world.pay(invoice_id, 3_000)
+    held = await world.package(discount_percent="50")
+    answer = await facility_commands.redeem_facility_event(batch, PackageRedeemRequested(
+        request_id=uuid4(), client_id=world.client_id, client_package_id=held, facility_event_id=event_id,
+        service_id=WALK, on=VISIT_DAY))
+    assert answer is not None and answer.code == "invoice_total_below_paid"
+    assert (await packages.get_client_package(world.admin, held)).used() == 0
+    assert await world.totals(invoice_id) == (4_000, 3_000, 1_000, 0, "partially_paid")
