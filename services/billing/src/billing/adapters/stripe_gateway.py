@@ -163,8 +163,15 @@ def _translated(error: stripe.StripeError) -> Exception:
         return CardDeclined(error.user_message or "The card was declined.",
                             details={"decline_code": error.code or "card_declined"})
     if isinstance(error, stripe.InvalidRequestError):
-        return InvalidPaymentMethod(error.user_message or "Stripe refused this request.",
-                                    details={"stripe_code": error.code})
+        # Stripe's own text ("Not Found", "No such PaymentMethod: ...") is for developers: the person
+        # gets what to do, Stripe's words stay in details.
+        missing = error.http_status == 404 or error.code == "resource_missing"
+        message = ("This card is not known to the card processor (its payment method id was not found): "
+                   "enter the card again." if missing
+                   else "The card processor refused this card or request: check the card's details, or use "
+                        "another card.")
+        return InvalidPaymentMethod(message, details={"stripe_code": error.code,
+                                                      "stripe_message": error.user_message or str(error)})
     return CardProcessorUnavailable("The card processor could not be reached; try again in a moment.")
 
 
