@@ -241,3 +241,37 @@ async def test_r_pay_3_a_crash_after_stripe_charged_is_recorded_once_by_the_reco
             if e["client_id"] == str(world.client_id)] == [str(row.id)]
     intent = await processor.client.v1.payment_intents.retrieve_async(row.payment_intent_id)
     assert intent.status == "succeeded"
+
+
+async def test_r_pay_3_an_idempotency_key_reused_with_another_body_is_refused(paying: ServiceUnderTest) -> None:
+    world = await make_world(paying)
+    invoice_id = await invoice(paying, world, 3_000)
+    card = await save_card(paying, world.client, "pm_card_visa")
+    admin, key = paying.as_(world.admin), {"Idempotency-Key": "pay-reused"}
+    url = f"/clients/{world.client_id}/payments"
+    body = {"card_id": card["id"], "invoices": [{"invoice_id": str(invoice_id), "amount_cents": 100}]}
+    first = await admin.post(url, json=body, headers=key)
+    assert first.status_code == 201, first.text
+    other = {**body, "invoices": [{"invoice_id": str(invoice_id), "amount_cents": 200}]}
+    reused = await admin.post(url, json=other, headers=key)
+    assert reused.status_code == 422 and reused.json()["error"]["code"] == "idempotency_key_reused"
+    assert await paid_and_balance(paying, invoice_id) == (100, 2_900)
+    refunds, refund_key = f"/payments/{first.json()['id']}/refunds", {"Idempotency-Key": "refund-reused"}
+    part = await admin.post(refunds, json={"amount_cents": 40}, headers=refund_key)
+    assert part.status_code == 201, part.text
+    again = await admin.post(refunds, json={"amount_cents": 60}, headers=refund_key)
+    assert again.status_code == 422 and again.json()["error"]["code"] == "idempotency_key_reused"
+    same = await admin.post(refunds, json={"amount_cents": 40}, headers=refund_key)
+    assert same.status_code == 201 and same.json()["id"] == part.json()["id"]
+    assert await paid_and_balance(paying, invoice_id) == (60, 2_940)
+
+
+async def test_r_pay_4_an_unknown_payment_method_is_422_with_a_message_a_person_can_act_on(
+        paying: ServiceUnderTest) -> None:
+    world = await make_world(paying)
+    for who, path in ((world.client, "/portal/cards"), (world.admin, f"/clients/{world.client_id}/cards")):
+        answer = await paying.as_(who).post(path, json={"payment_method_id": "pm_does_not_exist"})
+        error = answer.json()["error"]
+        assert answer.status_code == 422 and error["code"] == "invalid_payment_method", answer.text
+        assert "not found" not in error["message"].lower()[:10] and "enter the card again" in error["message"]
+    assert (await paying.as_(world.admin).get(f"/clients/{world.client_id}/cards")).json() == []

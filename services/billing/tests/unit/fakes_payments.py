@@ -92,7 +92,8 @@ class FakePayments:
         return [a for a in [await self.attempt(company_id, f.id) for f in reversed(found)][offset:offset + limit] if a]
 
     async def add_refund(self, company_id: UUID, refund: Refund, *, requested_by: UUID | None,
-                         recover_at: datetime, request_key: str | None = None) -> None:
+                         recover_at: datetime, request_key: str | None = None,
+                         request_hash: str | None = None) -> None:
         if request_key is not None and (company_id, requested_by, request_key) in self.refund_keys:
             raise PaymentInProgress("duplicate key")
         self.refunds[refund.id] = (company_id, refund)

@@ -85,7 +85,8 @@ class SqlPayments:
                     payment_method_id=attempt.payment_method_id, card_brand=attempt.card_brand,
                     card_last4=attempt.card_last4, tip_cents=attempt.tip_cents, amount_cents=attempt.amount_cents,
                     currency=attempt.currency, initiated_by=attempt.initiated_by, requested_by=attempt.requested_by,
-                    request_key=attempt.request_key, status=attempt.status.value, recover_at=recover_at))
+                    request_key=attempt.request_key, request_hash=attempt.request_hash,
+                    status=attempt.status.value, recover_at=recover_at))
         except IntegrityError as error:
             raise PaymentInProgress("A payment with this Idempotency-Key is under way; retry in a moment.") from error
         await self.session.execute(insert(payment_allocations), [
@@ -127,14 +128,15 @@ class SqlPayments:
             .order_by(payments.c.created_at.desc(), payments.c.id).limit(limit).offset(offset))
 
     async def add_refund(self, company_id: UUID, refund: Refund, *, requested_by: UUID | None,
-                         recover_at: datetime, request_key: str | None = None) -> None:
+                         recover_at: datetime, request_key: str | None = None,
+                         request_hash: str | None = None) -> None:
         try:
             async with self.session.begin_nested():  # a duplicate key must not end the transaction
                 await self.session.execute(insert(payment_refunds).values(
                     id=refund.id, company_id=company_id, payment_id=refund.payment_id,
                     amount_cents=refund.amount_cents, allocations=_allocations_json(refund.allocations),
                     stripe_refund_id=refund.stripe_refund_id, status=refund.status, requested_by=requested_by,
-                    request_key=request_key, recover_at=recover_at))
+                    request_key=request_key, request_hash=request_hash, recover_at=recover_at))
         except IntegrityError as error:
             raise PaymentInProgress("A refund with this Idempotency-Key is under way; retry in a moment.") from error
 
@@ -198,7 +200,8 @@ def _attempt(row: Any, allocations: tuple[Allocation, ...], refunds: tuple[Refun
         customer_id=row.customer_id, payment_method_id=row.payment_method_id, card_brand=row.card_brand,
         card_last4=row.card_last4, allocations=allocations, tip_cents=row.tip_cents,
         initiated_by=cast(InitiatedBy, row.initiated_by), requested_by=row.requested_by,
-        request_key=row.request_key, currency=row.currency, status=AttemptStatus(row.status),
+        request_key=row.request_key, request_hash=row.request_hash, currency=row.currency,
+        status=AttemptStatus(row.status),
         payment_intent_id=row.payment_intent_id, failure_code=row.failure_code,
         failure_message=row.failure_message, refunded_cents=row.refunded_cents, created_at=row.created_at,
         refunds=refunds)
@@ -207,7 +210,7 @@ def _attempt(row: Any, allocations: tuple[Allocation, ...], refunds: tuple[Refun
 def _refund(row: Any) -> Refund:
     allocations = tuple(Allocation(UUID(a["invoice_id"]), int(a["amount_cents"])) for a in row.allocations)
     return Refund(row.id, row.payment_id, row.amount_cents, allocations, row.stripe_refund_id,
-                  cast(RefundStatus, row.status), row.failure_message, row.created_at)
+                  cast(RefundStatus, row.status), row.failure_message, row.created_at, row.request_hash)
 
 
 def _allocations_json(allocations: Sequence[Allocation]) -> list[dict[str, Any]]:

@@ -170,6 +170,8 @@ class PaymentAttempt:
     refunded_cents: int = 0
     created_at: datetime | None = None
     refunds: tuple[Refund, ...] = field(default=())
+    request_hash: str | None = None
+    """The fingerprint of the request behind `request_key` (petcare_kit.idempotency.request_hash)."""
 
     @property
     def amount_cents(self) -> int:
@@ -209,6 +211,8 @@ class Refund:
     status: RefundStatus = "pending"
     failure_message: str | None = None
     created_at: datetime | None = None
+    request_hash: str | None = None
+    """The fingerprint of the request that asked for it with an Idempotency-Key, if any."""
 
 
 # ---- rules ------------------------------------------------------------------------------------

@@ -126,7 +126,7 @@ async def payable_balances(ctx: Context, client_id: UUID, invoice_ids: Sequence[
         balance = invoice.totals().balance_cents
         if invoice.voided or balance <= 0 or (by_client and not invoice.sent):
             raise InvoiceNotPayable("This invoice cannot be paid.",
-                                    details={"invoice_id": str(invoice_id), "balance_cents": balance})
+                                    details={"invoice_id": str(invoice_id), "balance_cents": max(balance, 0)})
         balances[invoice_id] = balance
     return balances
 

@@ -30,6 +30,7 @@ from uuid import UUID, uuid4
 
 from petcare_contracts.events.billing import PaymentSucceededV2
 from petcare_kit.errors import DomainError
+from petcare_kit.idempotency import KeyReused
 
 from billing.domain.payments import (
     AttemptStatus,
@@ -65,6 +66,16 @@ class PaymentRequest:
     tip_cents: int
     initiated_by: InitiatedBy
     request_key: str | None = None
+    request_hash: str | None = None
+    """The request's fingerprint (`petcare_kit.idempotency.request_hash`), stored with the key."""
+
+
+def check_same_request(stored_hash: str | None, request_hash: str | None) -> None:
+    """R-PAY-3: an Idempotency-Key names one request: reused with another (another body, path or
+    query) it is refused, as the kit's middleware refuses it on other POSTs. Raises KeyReused (422
+    `idempotency_key_reused`). A row stored before fingerprints were kept (None) is not compared."""
+    if stored_hash is not None and request_hash is not None and stored_hash != request_hash:
+        raise KeyReused("This Idempotency-Key was already used for another request; use a new key.")
 
 
 async def begin(ctx: Context, request: PaymentRequest, *, recover_after: timedelta = RECOVER_AFTER) -> PaymentAttempt:
@@ -76,6 +87,7 @@ async def begin(ctx: Context, request: PaymentRequest, *, recover_after: timedel
     if request.request_key is not None and person is not None:
         earlier = await payments.attempt_by_key(ctx.company_id, person, request.request_key)
         if earlier is not None:
+            check_same_request(earlier.request_hash, request.request_hash)
             return earlier
     check_asked(request.asked, request.tip_cents)
     card = await card_of(ctx, request.client_id, request.card_id)
@@ -91,6 +103,7 @@ async def begin(ctx: Context, request: PaymentRequest, *, recover_after: timedel
         customer_id=card.customer_id, payment_method_id=card.payment_method_id, card_brand=card.brand,
         card_last4=card.last4, allocations=allocations, tip_cents=request.tip_cents,
         initiated_by=request.initiated_by, requested_by=person, request_key=request.request_key,
+        request_hash=request.request_hash if request.request_key is not None else None,
         created_at=ctx.now())
     await payments.add_attempt(attempt, recover_at=ctx.now() + recover_after)
     await ctx.commit()

@@ -71,7 +71,8 @@ class Payments(Protocol):
         ...
 
     async def add_refund(self, company_id: UUID, refund: Refund, *, requested_by: UUID | None,
-                         recover_at: datetime, request_key: str | None = None) -> None:
+                         recover_at: datetime, request_key: str | None = None,
+                         request_hash: str | None = None) -> None:
         """Store a new pending refund. Raises PaymentInProgress if its request key is taken meanwhile."""
         ...
 

@@ -16,12 +16,13 @@ from petcare_kit.errors import DomainError
 from billing.domain.payments import PaymentNotFound, Refund, refund_allocations
 from billing.service_layer import invoice_effects
 from billing.service_layer.context import Context
-from billing.service_layer.payments import RECOVER_AFTER, Units
+from billing.service_layer.payments import RECOVER_AFTER, Units, check_same_request
 from billing.service_layer.payments_ports import CardProcessor
 
 
 async def begin(ctx: Context, payment_id: UUID, amount_cents: int | None, *,
-                recover_after: timedelta = RECOVER_AFTER, request_key: str | None = None) -> tuple[Refund, str | None]:
+                recover_after: timedelta = RECOVER_AFTER, request_key: str | None = None,
+                request_hash: str | None = None) -> tuple[Refund, str | None]:
     """Write the pending refund and commit; returns it with the payment's intent id (None when the
     same person's same `request_key` asked for it before: that refund, nothing new). Raises
     PaymentNotFound, PaymentNotRefundable, RefundExceedsPayment."""
@@ -29,14 +30,18 @@ async def begin(ctx: Context, payment_id: UUID, amount_cents: int | None, *,
     if request_key is not None and person is not None:
         earlier = await ctx.uow.payments.refund_by_key(ctx.company_id, person, request_key)
         if earlier is not None:
+            check_same_request(earlier.request_hash, request_hash)
             return earlier, None
     payment = await ctx.uow.payments.attempt(ctx.company_id, payment_id, lock=True)
     if payment is None:
         raise PaymentNotFound("No such payment.", details={"payment_id": str(payment_id)})
     amount, allocations = refund_allocations(payment, amount_cents)
-    refund = Refund(uuid4(), payment.id, amount, allocations, None, "pending", created_at=ctx.now())
+    stored_hash = request_hash if request_key is not None else None
+    refund = Refund(uuid4(), payment.id, amount, allocations, None, "pending", created_at=ctx.now(),
+                    request_hash=stored_hash)
     await ctx.uow.payments.add_refund(ctx.company_id, refund, requested_by=person,
-                                      recover_at=ctx.now() + recover_after, request_key=request_key)
+                                      recover_at=ctx.now() + recover_after, request_key=request_key,
+                                      request_hash=stored_hash)
     await ctx.commit()
     assert payment.payment_intent_id is not None  # a succeeded payment has its intent
     return refund, payment.payment_intent_id
@@ -76,14 +81,16 @@ async def fail(ctx: Context, refund_id: UUID, reason: str) -> Refund | None:
 
 
 async def refund_payment(units: Units, processor: CardProcessor, payment_id: UUID, amount_cents: int | None, *,
-                         recover_after: timedelta = RECOVER_AFTER, request_key: str | None = None) -> Refund:
+                         recover_after: timedelta = RECOVER_AFTER, request_key: str | None = None,
+                         request_hash: str | None = None) -> Refund:
     """R-PAY-3: refund `amount_cents` (None: all that is left) of a payment. Returns the refund:
     succeeded, or pending when Stripe's answer was lost (the recovery job finishes it). A retried
-    request (same person, same `request_key`) gets the refund it asked for before, never a second.
+    request (same person, same `request_key`) gets the refund it asked for before, never a second;
+    the same key with another request (`request_hash` differs) is refused: KeyReused (422).
     Raises PaymentNotFound, PaymentNotRefundable, RefundExceedsPayment, and Stripe's refusal."""
     async with units() as ctx:
         refund, intent_id = await begin(ctx, payment_id, amount_cents, recover_after=recover_after,
-                                        request_key=request_key)
+                                        request_key=request_key, request_hash=request_hash)
     if intent_id is None:
         return refund  # asked for before: as it stands (a pending one is settled by the job)
     try:

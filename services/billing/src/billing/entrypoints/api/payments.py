@@ -21,6 +21,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request, Response
 from petcare_kit.app import RuntimeDep
+from petcare_kit.idempotency import request_hash
 from petcare_kit.identity import MANAGERS, IdentityDep, Role, allow
 from petcare_kit.validation import Limit, Offset
 
@@ -102,7 +103,7 @@ async def pay_my_invoices(command: PayInvoices, request: Request, response: Resp
     """R-PAY-1: the client pays their own sent invoices, in full or part, with an optional tip."""
     assert identity.person_id is not None  # a client always has one
     return await _take(request, response, units, processor,
-                       _request_of(command, identity.person_id, "client", request))
+                       await _request_of(command, identity.person_id, "client", request))
 
 
 @router.post("/clients/{client_id}/payments", status_code=201, response_model=PaymentView, **allow(*MANAGERS),
@@ -110,7 +111,7 @@ async def pay_my_invoices(command: PayInvoices, request: Request, response: Resp
 async def charge_client_card(client_id: UUID, command: PayInvoices, request: Request, response: Response,
                              units: UnitsDep, processor: ProcessorDep) -> PaymentView:
     """R-PAY-2: a manager charges the client's saved card against chosen invoices."""
-    return await _take(request, response, units, processor, _request_of(command, client_id, "business", request))
+    return await _take(request, response, units, processor, await _request_of(command, client_id, "business", request))
 
 
 @router.get("/portal/payments", response_model=PaymentPage, **allow(CLIENT))
@@ -143,7 +144,8 @@ async def refund_payment(payment_id: UUID, command: RefundPayment, response: Res
     """R-PAY-3: refund all that is left of a payment, or `amount_cents` of it."""
     refund = await payments_refunds.refund_payment(units, processor, payment_id, command.amount_cents,
                                                    recover_after=_recover_after(_settings(request)),
-                                                   request_key=request.headers.get("idempotency-key"))
+                                                   request_key=request.headers.get("idempotency-key"),
+                                                   request_hash=await _fingerprint(request))
     if refund.status == "pending":
         response.status_code = 202
     return RefundView.of(refund)
@@ -151,11 +153,17 @@ async def refund_payment(payment_id: UUID, command: RefundPayment, response: Res
 
 # ---- helpers ------------------------------------------------------------------------------------
 
-def _request_of(command: PayInvoices, client_id: UUID, by: str, request: Request) -> PaymentRequest:
+async def _fingerprint(request: Request) -> str:
+    """The request as its Idempotency-Key must match it (the kit's fingerprint: method, path, query,
+    JSON body by value), stored with the attempt or refund (R-PAY-3)."""
+    return request_hash(request.method, request.url.path, request.url.query.encode(), await request.body())
+
+
+async def _request_of(command: PayInvoices, client_id: UUID, by: str, request: Request) -> PaymentRequest:
     return PaymentRequest(client_id=client_id, card_id=command.card_id,
                           asked=[(part.invoice_id, part.amount_cents) for part in command.invoices],
                           tip_cents=command.tip_cents, initiated_by="client" if by == "client" else "business",
-                          request_key=request.headers.get("idempotency-key"))
+                          request_key=request.headers.get("idempotency-key"), request_hash=await _fingerprint(request))
 
 
 async def _take(request: Request, response: Response, units: Units, processor: CardProcessor,
