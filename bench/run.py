@@ -12,6 +12,7 @@ Sections (each figure: median, min, max and every run):
 - consumer: pre-produced envelopes → kitdemo reader process (FastStream + BatchConsumer) → rows;
 - scheduling: a month of weekday visits for 1,000 clients (100 with --quick) created from templates
   by the template-approval job, visits/s (one run: minutes), beside the consumer path (bench/scheduling_bench.py);
+- replay: petcare-replay's replay rate beside a bare confluent-kafka consume → produce pipe (bench/replay_bench.py);
 - gateway: GET /me straight to clients (the baseline) vs through the gateway (token, session check);
 - memory_mb: broker, PostgreSQL, the kitdemo writer and reader at rest;
 - ratios and targets; what_if: prototypes of suggested kit changes (bench/whatif.py).
@@ -103,6 +104,11 @@ async def _benchmarks(infra: Infra, args: argparse.Namespace) -> dict:
                                                profile_dir=profile_dir)
     log("scheduling: a month of visits from templates, approved by the template job (visits/s)")
     doc["scheduling"] = await scheduling_bench.run(infra, clients=100 if quick else 1_000, repetitions=1)
+    log("replay: petcare-replay replay vs a bare confluent-kafka consume → produce pipe, same topic")
+    from bench import replay_bench
+
+    doc["replay"] = await asyncio.to_thread(replay_bench.run, infra.bootstrap_servers,
+                                            count=20_000 if quick else 100_000, repetitions=reps)
     log("gateway: an authenticated read straight to clients vs through the gateway (token, session check)")
     doc["gateway"] = await gateway_bench.run(infra, count=500 if quick else 3_000, repetitions=reps)
     log("memory: kitdemo writer and reader at rest")
@@ -134,6 +140,7 @@ async def _benchmarks(infra: Infra, args: argparse.Namespace) -> dict:
         "consumer_vs_confluent_consume_8p": ratio(consumer_rate, base("confluent_consume_msgs_per_s_8p")),
         "consumer_end_to_end_vs_handle_batch_only":
             ratio(consumer_rate, c["handle_batch_only_msgs_per_s"]["median"]),
+        "replay_vs_bare_confluent_pipe": doc["replay"]["replay_vs_pipe"],
         "scheduling_template_visits_vs_consumer_end_to_end":
             ratio(doc["scheduling"]["visits_per_s"]["median"], consumer_rate),
     }

@@ -27,9 +27,10 @@ TSTYPES = {0: "none", 1: "create", 2: "logappend"}
 """librdkafka's timestamp types (TIMESTAMP_NOT_AVAILABLE, CREATE_TIME, LOG_APPEND_TIME) by kcat's names."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Record:
-    """A record read from a topic (or a file). `timestamp` in ms; headers in order, duplicates kept."""
+    """A record read from a topic (or a file). `timestamp` in ms; headers in order, duplicates kept.
+    Not frozen only because a frozen dataclass is slower to build (one per message); never mutated."""
 
     topic: str
     partition: int

@@ -96,6 +96,8 @@ class HeaderPolicy:
         return any(name == p or (p.endswith("*") and name.startswith(p[:-1])) for p in patterns)
 
     def apply(self, record: Record) -> Record:
+        if not (self.drop or self.keep or self.always_drop_prefixes):
+            return record
         headers = [(n, v) for n, v in record.headers
                    if not any(n.startswith(p) for p in self.always_drop_prefixes)
                    and not self._matches(n, self.drop)

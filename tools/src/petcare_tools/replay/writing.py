@@ -9,7 +9,6 @@ counts match); `key` lets the murmur2 partitioner (the Java/aiokafka one) choose
 from __future__ import annotations
 
 import time
-from collections import Counter
 from typing import Any
 
 from confluent_kafka import KafkaException
@@ -56,7 +55,6 @@ class Writer:
         self.keep_timestamps = keep_timestamps
         self.sent = 0
         self.delivered = 0
-        self.per_partition: Counter[tuple[str, int]] = Counter()
         self.errors: list[str] = []
 
     def _on_delivery(self, error: Any, message: Any) -> None:
@@ -64,7 +62,6 @@ class Writer:
             self.errors.append(str(error))
         else:
             self.delivered += 1
-            self.per_partition[(message.topic(), message.partition())] += 1
 
     def write(self, record: Record, topic: str, partition: int | None) -> None:
         """Queue `record` for `topic` (`partition` None: chosen by key)."""
