@@ -24,11 +24,18 @@ from petcare_kit import tracing
 from petcare_kit.consumer import BatchConsumer, EventRouter
 from petcare_kit.db import KIT_METADATA, create_engine, session_factory
 from petcare_kit.headers import headers_from_json
+from petcare_kit.provider_calls import CallPolicy, CallRejected, CallTable, ProviderCallQueue
 from petcare_kit.unit_of_work import UnitOfWork
 from petcare_tools.testing.records import Record
-from sqlalchemy import text
+from sqlalchemy import Column, DateTime, Integer, MetaData, Table, Text, Uuid, func, text
+from sqlalchemy.dialects.postgresql import JSONB
 
 OUT_TOPIC = "tracing-test.out"
+CALLS_METADATA = MetaData()
+traced_calls = Table("traced_calls", CALLS_METADATA, Column("id", Uuid, primary_key=True),
+                     Column("state", Text, nullable=False), Column("due_at", DateTime(timezone=True)),
+                     Column("attempts", Integer, nullable=False, default=0), Column("provider_id", Text),
+                     Column("error", Text), Column("document", JSONB, nullable=False))
 
 
 def registered() -> clients.CompanyRegistered:
@@ -90,6 +97,7 @@ async def sessions(database_url: str) -> AsyncIterator:
     engine = create_engine(database_url, pool_size=2)
     async with engine.begin() as connection:
         await connection.run_sync(KIT_METADATA.create_all)
+        await connection.run_sync(CALLS_METADATA.create_all)
     yield session_factory(engine)
     await engine.dispose()
 
@@ -148,3 +156,51 @@ async def test_a_request_the_relay_the_consumer_and_a_queued_call_are_one_trace(
 async def _rows(sessions, topic: str) -> list:
     async with sessions() as session:
         return list(await session.execute(text("SELECT id FROM outbox WHERE topic = :t"), {"t": topic}))
+
+
+class Provider:
+    """Accepts calls to anyone but `refused@`; what it accepts is published (as an email's `sent`)."""
+
+    def __init__(self) -> None:
+        self.calls_in: list[int] = []
+
+    async def send(self, row) -> str:
+        self.calls_in.append(trace.get_current_span().get_span_context().trace_id)
+        if row.document["to"].startswith("refused@"):
+            raise CallRejected("invalid address", 400)
+        return "P1"
+
+    async def find(self, row) -> None:
+        return None
+
+    async def accepted(self, uow, row, provider_id) -> None:
+        await uow.publish(registered(), company_id=uuid4(), topic=OUT_TOPIC + ".sent")
+
+    async def failed(self, uow, row, reason, code) -> None:
+        pass
+
+
+@pytest.mark.asyncio(loop_scope="session")
+async def test_a_queued_call_and_what_its_outcome_publishes_join_the_trace_it_was_queued_in(sessions, spans):
+    table = CallTable(traced_calls, state=traced_calls.c.state, due_at=traced_calls.c.due_at,
+                      attempts=traced_calls.c.attempts, provider_id=traced_calls.c.provider_id,
+                      error=traced_calls.c.error, trace_context=lambda row: tracing.trace_context_of(row.document))
+    provider = Provider()
+    queue = ProviderCallQueue("email", sessions, table, provider, CallPolicy(max_attempts=1))
+    handling = trace.get_tracer("test", tracer_provider=tracing._provider).start_span("process clients.events")
+    with trace.use_span(handling, end_on_exit=True):  # a consumer queues two calls
+        async with sessions() as session, session.begin():
+            for to in ("owner@example.com", "refused@example.com"):
+                await session.execute(traced_calls.insert().values(
+                    id=uuid4(), state="pending", due_at=func.now(),
+                    document=tracing.with_trace_context({"to": to})))
+    assert await queue.run_once() == 2
+
+    trace_id = handling.get_span_context().trace_id
+    assert provider.calls_in == [trace_id, trace_id]
+    calls = [s for s in spans.get_finished_spans() if s.name == "email send"]
+    [sent], [refused] = [s for s in calls if s.status.is_ok], [s for s in calls if not s.status.is_ok]
+    assert {sent.parent.span_id, refused.parent.span_id} == {handling.get_span_context().span_id}
+    assert refused.status.description == "invalid address"
+    [published] = [r[0] for r in await _rows(sessions, OUT_TOPIC + ".sent")]
+    assert traceparent(await outbox_headers_of(sessions, published)) == (trace_id, sent.context.span_id)

@@ -3,8 +3,9 @@ the real broker, exported over OTLP (http/protobuf) to a receiver this test runs
 
 Adding a client with the activation email (the README's walk-through): the gateway's server span,
 its call up to clients, clients' server span, the outbox relay's `send clients.events`, notifications'
-`process clients.events` and its `email send` to the SendGrid sandbox are one trace, each span the
-child of the one before it (issue 14, Tracing; docs/observability.md)."""
+`process clients.events` and its `email send` to the SendGrid sandbox (and the `notifications.email.sent`
+it publishes) are one trace, each span the child of the one before it (issue 14, Tracing;
+docs/observability.md)."""
 
 from __future__ import annotations
 
@@ -171,8 +172,9 @@ async def test_one_trace_from_a_post_at_the_gateway_to_the_email_at_the_sandbox(
                                                                             s.attributes.get("http.method")) == "POST"]
         return roots[0].trace_id if roots else None
 
-    def complete(spans: list[ReceivedSpan]) -> bool:
-        return bool(find(spans, service="notifications", kind=SpanMessage.SPAN_KIND_CLIENT, name="email send"))
+    def complete(spans: list[ReceivedSpan]) -> bool:  # down to the relay's send of notifications.email.sent
+        emails = find(spans, service="notifications", kind=SpanMessage.SPAN_KIND_CLIENT, name="email send")
+        return bool(emails) and any(s.parent_id == emails[0].span_id for s in spans)
 
     spans = await the_trace(receiver, post_at_the_gateway, complete)
     by_id = {s.span_id: s for s in spans}
@@ -183,6 +185,8 @@ async def test_one_trace_from_a_post_at_the_gateway_to_the_email_at_the_sandbox(
 
     # the email's call, up its parents to the POST at the gateway: one trace, linked all the way
     [email] = find(spans, service="notifications", kind=SpanMessage.SPAN_KIND_CLIENT, name="email send")
+    [sent_event] = [s for s in spans if s.parent_id == email.span_id]  # what the accepted call publishes
+    assert (sent_event.name, sent_event.kind) == ("send notifications.events", SpanMessage.SPAN_KIND_PRODUCER)
     process = parent(email)
     assert (process.service, process.name, process.kind) == (
         "notifications", "process clients.events", SpanMessage.SPAN_KIND_CONSUMER)

@@ -195,15 +195,23 @@ class ProviderCallQueue:
         row = await self._start_attempt(row)
         if row is None:
             return
+        # the call, and what its outcome publishes, join the trace the row was queued in
+        with tracing.provider_call(self.name, self._trace_context(row), **{"petcare.call_id": str(row.id)}):
+            await self._call(row)
+
+    async def _call(self, row: Any) -> None:
+        c = self.calls
         try:
-            with tracing.provider_call(self.name, self._trace_context(row), **{"petcare.call_id": str(row.id)}):
-                provider_id = await self.provider.send(row)
+            provider_id = await self.provider.send(row)
         except CallRejected as error:
+            tracing.mark_failed(error.reason)
             await self._fail(row, error.reason, error.code)
         except CallFailed as error:
+            tracing.mark_failed(error.reason)
             await self._retry(row, error.reason, check_first=error.maybe_accepted, attempts=row[c.attempts.name])
         except Exception as error:  # an unclassified error may hide an accepted call: ask first next time
             log.exception("%s %s: unexpected error from the provider call", self.name, row.id)
+            tracing.mark_failed(f"{type(error).__name__}: {error}")
             await self._retry(row, f"{type(error).__name__}: {error}", check_first=True,
                               attempts=row[c.attempts.name])
         else:

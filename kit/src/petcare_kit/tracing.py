@@ -200,6 +200,22 @@ def provider_call(name: str, carrier: Mapping[str, str] | None,
                                            attributes=attributes)
 
 
+def mark_failed(reason: str) -> None:
+    """Mark the current span failed (a provider refused, or will be asked again); nothing when off."""
+    if _enabled:
+        trace.get_current_span().set_status(Status(StatusCode.ERROR, reason))
+
+
+def untraced() -> contextlib.AbstractContextManager[Any]:
+    """A context in which the instrumentation libraries make no spans (tasks created inside inherit
+    it): housekeeping calls nobody follows a trace for. A no-op context when tracing is off."""
+    if not _enabled:
+        return _NO_SPAN
+    from opentelemetry.instrumentation.utils import suppress_instrumentation
+
+    return suppress_instrumentation()
+
+
 @contextlib.contextmanager
 def enabled_for_tests(provider: trace.TracerProvider) -> Iterator[None]:
     """Turn tracing on with `provider` (an SDK TracerProvider with an in-memory exporter) for a test."""
