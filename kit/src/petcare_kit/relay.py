@@ -71,6 +71,9 @@ class OutboxRelay:
         self._next_purge = 0.0
         self._prefetched: list[asyncpg.Record] | None = None
         """The next batch, read while the last one's acks were awaited (None: read it afresh)."""
+        self._acked: tuple[list[object], str | None] | None = None
+        """A full batch's ids (and the cluster that acked them), marked published while the next
+        batch's acks are awaited; if the relay stops first, they are sent again (at least once)."""
 
     async def run_forever(self) -> None:
         """Relay until cancelled; broker or database outages are waited out with backoff."""
@@ -98,7 +101,7 @@ class OutboxRelay:
             producer = new_producer(self.config.bootstrap_servers, client_id=self.config.client_id)
             await producer.start()
             self._followed = False  # another replica may have led meanwhile: compare afresh
-            self._prefetched = None
+            self._prefetched, self._acked = None, None
             log.info("outbox relay is the leader")
             while True:
                 wake.clear()
@@ -122,6 +125,7 @@ class OutboxRelay:
         cluster_id = (await describe_cluster(producer.client)).cluster_id
         if self._followed and cluster_id == self.cluster_id:
             return
+        self._prefetched, self._acked = None, None  # acked by another cluster: sent again, in order
         await ensure_topics(self.config.bootstrap_servers, self.config.topics,
                             replication_factor=self.config.replication_factor)
         if cluster_id is not None:
@@ -132,7 +136,6 @@ class OutboxRelay:
             )
             count = int(status.split()[-1])
             if count:
-                self._prefetched = None  # those rows go out again first: read the next batch afresh
                 log.warning("the broker is a new cluster: re-publishing the events the lost one held",
                             extra={"cluster_id": cluster_id, "events": count})
         self.cluster_id, self._followed = cluster_id, True
@@ -142,14 +145,17 @@ class OutboxRelay:
         cluster seen just before sending: if the broker changed meanwhile, the next `follow_cluster`
         sends them again).
 
-        While the acks are awaited, the next batch (the oldest unpublished rows other than these) is
-        read, so the database round trip overlaps the broker's; it is sent only after every ack of
-        this one, so nothing of a later batch ever reaches the broker before an earlier one is acked
-        (per-key order as before). A full batch leaves its successor prefetched; a partial one does
-        not (rows committed meanwhile are read afresh after the wake-up)."""
+        While the acks are awaited, the batch before is marked and the next batch (the oldest
+        unpublished rows other than these) is read, so the database round trips overlap the
+        broker's; the next batch is sent only after every ack of this one, so nothing of a later
+        batch reaches the broker before an earlier one is acked (per-key order as before). A full
+        batch leaves its successor prefetched and itself to be marked by the next call (the relay
+        calls again at once); a partial one is marked now and prefetches nothing (rows committed
+        meanwhile are read afresh after the wake-up)."""
         rows = self._prefetched
         self._prefetched = None
         if not rows:
+            await self._mark_acked(connection)  # or the read below would see them again
             rows = await connection.fetch(_SELECT_PENDING, self.config.batch_size)
         if not rows:
             return 0
@@ -165,22 +171,31 @@ class OutboxRelay:
         try:
             acked = asyncio.gather(*acks)
             acked.add_done_callback(_retrieve)  # if reading the next batch fails, no "never retrieved"
-            if len(rows) >= self.config.batch_size:
-                following = await connection.fetch(_SELECT_PENDING_AFTER, self.config.batch_size, ids)
-            else:
-                following = None
+            await self._mark_acked(connection)  # the batch before: acked before these were sent
+            full = len(rows) >= self.config.batch_size
+            following = await connection.fetch(_SELECT_PENDING_AFTER, self.config.batch_size, ids) if full else None
             await acked
         except BaseException as error:
             tracing.end_spans(spans or [], error)
             raise
         tracing.end_spans(spans or [])
-        await connection.execute(
-            "UPDATE outbox SET published_at = now(), published_to = $2 WHERE id = ANY($1::uuid[])",
-            ids, self.cluster_id,
-        )
-        self._prefetched = following
+        self._acked = (ids, self.cluster_id)
+        if full:  # the relay goes on at once: marked while the next batch's acks are awaited
+            self._prefetched = following
+        else:
+            await self._mark_acked(connection)
         metrics.OUTBOX_PUBLISHED.inc(len(rows))
         return len(rows)
+
+    async def _mark_acked(self, connection: asyncpg.Connection) -> None:
+        if self._acked is None:
+            return
+        ids, cluster_id = self._acked
+        await connection.execute(
+            "UPDATE outbox SET published_at = now(), published_to = $2 WHERE id = ANY($1::uuid[])",
+            ids, cluster_id,
+        )
+        self._acked = None
 
     async def _purge_if_due(self, connection: asyncpg.Connection) -> None:
         now = time.monotonic()
