@@ -12,7 +12,8 @@ one joins by its `ServiceSpec` (entry point `petcare.services`)::
     suite.kill("notifications")                                   # SIGKILL (a crash test)
     await suite.restart("notifications")                          # same port, env and database
 
-A second `start` under another `process_name` is a replica (same database). Processes belong to
+A second `start` under another `process_name` is a replica (same database); `start_replicas("texting", 3)`
+starts `texting`, `texting-2` and `texting-3` (the launcher's `--replicas` names). Processes belong to
 the test's `processes` manager, which stops them all after the test.
 """
 
@@ -105,6 +106,17 @@ class Suite:
         if spec.needs_database:
             env_vars[f"{spec.env_prefix}DATABASE_URL"] = await self.database(name)
         return await self._serve(process_name or name, spec.asgi_factory, env_vars, port=port)
+
+    async def start_replicas(self, name: str, count: int, *, ports: list[int] | None = None, **env: str) -> list[str]:
+        """Start `count` processes of service `name` (R-SCALE-1): `name` first (its database created
+        and migrated once), then `name-2` ... `name-<count>` at the same time, as the launcher's
+        `--replicas` names them; one database, one consumer group. `ports` fixes their ports (in
+        that order). Returns their base URLs in that order, once each is ready."""
+        wanted: list[int | None] = list(ports) if ports else [None] * count
+        first = await self.start(name, port=wanted[0], **env)
+        others = await asyncio.gather(*(self.start(name, process_name=f"{name}-{n}", port=wanted[n - 1], **env)
+                                        for n in range(2, count + 1)))
+        return [first, *others]
 
     async def start_gateway(self, *, process_name: str = "gateway", port: int | None = None, **env: str) -> str:
         """Start a gateway (replica) routing to every installed service started so far."""
