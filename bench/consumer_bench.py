@@ -8,6 +8,10 @@ message, one commit per batch.
   reader's database every 10 ms: the rate is counted from the first poll that sees committed rows
   to the one that sees all N (the group join and process start-up are reported apart).
   Every run checks N state rows, N inbox rows, each note applied once.
+- bare database work (the baseline): the same inbox and state rows, written with asyncpg alone in
+  transactions of 500 (the inbox claim as the kit sends it, one unnest INSERT; the state rows as
+  the kitdemo handler sends them, one upsert run as executemany; then COMMIT), from this process.
+  Also with the state rows as one unnest statement: the floor of the database's own cost.
 - handle_batch only: the same records, already in memory, handed to BatchConsumer.handle_batch
   in batches of 500 in this process: the kit's own cost without Kafka and FastStream.
 """
@@ -157,6 +161,44 @@ async def _handle_batch_run(infra: Infra, messages: list, profile_path: Path | N
         await infra.drop(url)
 
 
+_CLAIM = ("INSERT INTO inbox (consumer_group, message_id) SELECT $1, unnest($2::uuid[]) "
+          "ON CONFLICT DO NOTHING RETURNING message_id")
+_APPLY = ("INSERT INTO applied_notes (note_id, key, position, times_applied) VALUES ($1, $2, $3, 1) "
+          "ON CONFLICT (note_id) DO UPDATE SET times_applied = applied_notes.times_applied + 1")
+_APPLY_UNNEST = ("INSERT INTO applied_notes (note_id, key, position, times_applied) "
+                 "SELECT unnest($1::text[]), unnest($2::text[]), unnest($3::int[]), 1 "
+                 "ON CONFLICT (note_id) DO UPDATE SET times_applied = applied_notes.times_applied + 1")
+
+
+async def _bare_database_run(infra: Infra, messages: list, *, unnest: bool) -> float:
+    """The consumer's database work alone (asyncpg, no Kafka, no decoding): msgs/s."""
+    import json
+
+    url = await infra.fresh_database("bench_bare_db")
+    connection = await asyncpg.connect(asyncpg_dsn(url))
+    try:
+        rows = []
+        for _, value, _ in messages:
+            envelope = json.loads(value)
+            payload = envelope["data"]
+            rows.append((uuid.UUID(envelope["id"]), payload["note_id"], payload["key"], payload["position"]))
+        start = time.perf_counter()
+        for i in range(0, len(rows), BATCH):
+            batch = rows[i:i + BATCH]
+            async with connection.transaction():
+                claimed = await connection.fetch(_CLAIM, "bench-reader", [r[0] for r in batch])
+                assert len(claimed) == len(batch)
+                if unnest:
+                    await connection.execute(_APPLY_UNNEST, [r[1] for r in batch], [r[2] for r in batch],
+                                             [r[3] for r in batch])
+                else:
+                    await connection.executemany(_APPLY, [r[1:] for r in batch])
+        return len(rows) / (time.perf_counter() - start)
+    finally:
+        await connection.close()
+        await infra.drop(url)
+
+
 async def run(infra: Infra, *, count: int, repetitions: int, handle_batch_count: int,
               profile_dir: Path | None = None) -> dict:
     messages = make_messages(count)
@@ -178,6 +220,12 @@ async def run(infra: Infra, *, count: int, repetitions: int, handle_batch_count:
     for rep in range(repetitions):
         only.append(await _handle_batch_run(infra, messages[:handle_batch_count]))
         log(f"consumer handle_batch only run {rep + 1}: {only[-1]:,.0f} msgs/s")
+    for label, unnest in (("bare_database_msgs_per_s", False), ("bare_database_unnest_msgs_per_s", True)):
+        bare = []
+        for rep in range(repetitions):
+            bare.append(await _bare_database_run(infra, messages, unnest=unnest))
+            log(f"consumer {label} run {rep + 1}: {bare[-1]:,.0f} msgs/s")
+        results[label] = summary(bare)
     results["handle_batch_only_messages"] = handle_batch_count
     results["handle_batch_only_msgs_per_s"] = summary(only)
     if profile_dir is not None:  # extra runs, not in the figures: the profilers take CPU too

@@ -144,6 +144,11 @@ async def _benchmarks(infra: Infra, args: argparse.Namespace) -> dict:
         "scheduling_template_visits_vs_consumer_end_to_end":
             ratio(doc["scheduling"]["visits_per_s"]["median"], consumer_rate),
     }
+    log("end to end: conversation messages posted at the gateway → email and text at the sandboxes")
+    from bench import end_to_end_bench
+
+    doc["end_to_end"] = await end_to_end_bench.run(infra, count=100 if quick else 400, repetitions=reps)
+    doc["ratio_targets"] = _ratio_targets(doc)
     service_rss = max(memory_mb["kitdemo_writer_at_rest"]["rss"], memory_mb["kitdemo_reader_at_rest"]["rss"])
     doc["targets"] = {
         "outbox_events_per_s": {"target": 10_000, "measured": outbox_rate, "met": outbox_rate >= 10_000},
@@ -174,6 +179,44 @@ async def _benchmarks(infra: Infra, args: argparse.Namespace) -> dict:
     return doc
 
 
+def _ratio_targets(doc: dict) -> dict:
+    """Issue 14's same-run ratios, each with its target, for the sections that ran."""
+    targets: dict = {}
+
+    def add(name: str, measured: float | None, baseline: float | None, target: float) -> None:
+        value = ratio(measured, baseline)
+        targets[name] = {"measured": measured, "baseline": baseline, "ratio": value, "target": target,
+                         "met": value is not None and value >= target}
+
+    if "outbox" in doc and "baselines" in doc:
+        add("outbox_backlog_vs_aiokafka_produce_8p_with_headers", doc["outbox"]["backlog"]["events_per_s"]["median"],
+            doc["baselines"]["aiokafka_produce_msgs_per_s_8p_with_headers"]["median"], 0.8)
+    if "consumer" in doc:
+        add("consumer_end_to_end_vs_bare_database", doc["consumer"]["end_to_end_msgs_per_s"]["median"],
+            doc["consumer"]["bare_database_msgs_per_s"]["median"], 0.5)
+    if "gateway" in doc:
+        add("gateway_me_vs_direct_to_clients", doc["gateway"]["through_gateway"]["requests_per_s"]["median"],
+            doc["gateway"]["direct_to_clients"]["requests_per_s"]["median"], 0.7)
+    if "end_to_end" in doc:  # no same-run baseline for the whole path: the stage figures beside it
+        e2e = doc["end_to_end"]
+        targets["end_to_end"] = {
+            "deliveries_per_s_full_speed": e2e["full_speed"]["deliveries_per_s"]["median"],
+            "deliveries_per_s_fixed_rate": e2e["fixed_rate"]["deliveries_per_s"]["median"],
+            "text_latency_ms_p50_p99_fixed_rate": [e2e["fixed_rate"]["text_latency_ms_p50"]["median"],
+                                                   e2e["fixed_rate"]["text_latency_ms_p99"]["median"]],
+            "email_latency_ms_p50_p99_fixed_rate": [e2e["fixed_rate"]["email_latency_ms_p50"]["median"],
+                                                    e2e["fixed_rate"]["email_latency_ms_p99"]["median"]],
+            "stages": {"gateway_me_requests_per_s": doc.get("gateway", {}).get("through_gateway", {})
+                       .get("requests_per_s", {}).get("median"),
+                       "outbox_events_per_s": doc.get("outbox", {}).get("backlog", {})
+                       .get("events_per_s", {}).get("median"),
+                       "consumer_msgs_per_s": doc.get("consumer", {}).get("end_to_end_msgs_per_s", {})
+                       .get("median")},
+            "target": None,
+        }
+    return targets
+
+
 async def _sections(infra: Infra, args: argparse.Namespace, doc: dict, only: set[str]) -> dict:
     """`--only`: the named sections, each beside its same-run baseline, and their ratios."""
     from bench import baselines, consumer_bench, gateway_bench, outbox_bench
@@ -191,6 +234,11 @@ async def _sections(infra: Infra, args: argparse.Namespace, doc: dict, only: set
                                                    profile_dir=args.profile)
     if "gateway" in only:
         doc["gateway"] = await gateway_bench.run(infra, count=500 if quick else 3_000, repetitions=reps)
+    if "end_to_end" in only:
+        from bench import end_to_end_bench
+
+        doc["end_to_end"] = await end_to_end_bench.run(infra, count=100 if quick else 400, repetitions=reps)
+    doc["ratio_targets"] = _ratio_targets(doc)
     return doc
 
 
