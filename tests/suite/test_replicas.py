@@ -74,7 +74,7 @@ async def world(processes, kafka_bootstrap_servers, postgres_admin_url):
     for name in ("clients", "billing", "notifications", "texting"):  # migrations one at a time (alembic)
         await suite.database(name)
     await asyncio.gather(
-        suite.start("clients"), suite.start("billing", **SHORT_TRIAL),
+        suite.start("clients", **QUIET), suite.start("billing", **SHORT_TRIAL, **QUIET),
         suite.start_replicas("notifications", REPLICAS, SENDGRID_HOST=sendgrid, **NOTIFICATIONS_ENV),
         suite.start_replicas("texting", REPLICAS, ports=[texting_port, free_port(), free_port()],
                              TWILIO_API_BASE=twilio, TEXTING_WEBHOOK_BASE_URL=f"http://127.0.0.1:{texting_port}",

@@ -15,3 +15,6 @@ class SchedulingSettings(ServiceSettings):
     late_check_interval_seconds: float = 30.0
     """How often the late-visit job looks for visits not started in time (R-SCHED-9); suite tests
     shorten it (SCHEDULING_LATE_CHECK_INTERVAL_SECONDS)."""
+    template_approval_interval_seconds: float = 60.0
+    """How often the template job looks for periods to approve automatically (R-SCHED-5; a due day
+    starts at local midnight); suite tests shorten it (SCHEDULING_TEMPLATE_APPROVAL_INTERVAL_SECONDS)."""

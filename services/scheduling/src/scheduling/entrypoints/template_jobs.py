@@ -60,7 +60,8 @@ def start(runtime: ServiceRuntime) -> PeriodicJob | None:
     off, as in service tests that call `approve_due_once` themselves). Returns the job, if started."""
     if not runtime.settings.run_consumers:
         return None
-    job = approve_templates_job(runtime.sessions)
+    interval = float(getattr(runtime.settings, "template_approval_interval_seconds", APPROVE_EVERY_SECONDS))
+    job = approve_templates_job(runtime.sessions, interval)
     runtime.add_background_task(job.name, job.run_forever)
     return job
 
