@@ -17,6 +17,7 @@ from billing.config import BillingSettings
 from billing.entrypoints import (
     consumers,
     facility_commands,
+    facility_consumers,
     payments_jobs,
     plans_jobs,
     scheduling_consumers,
@@ -28,12 +29,14 @@ from billing.entrypoints.api import billing_settings, invoices, packages, paymen
 GROUP = "billing"
 """The consumer group (and dead-letter topic `billing.dlq`); replicas share it."""
 PUBLISHES = ["billing.events"]
-CONSUMES = ["clients.events", "scheduling.events", "texting.events", "billing.commands"]
+CONSUMES = ["clients.events", "scheduling.events", "texting.events", "billing.commands",
+            "facility.events"]
 HANDLES: list[type[EventPayload]] = [
     *DIRECTORY_EVENTS,  # people and companies (petcare_kit.client_directory); plans start their trial
     *scheduling_consumers.EVENTS,  # visits → invoice lines, cancellation fees, package redemptions
     *texting_consumers.EVENTS,  # numbers and usage → texting charges
     *facility_commands.EVENTS,  # the Client Hub's commands (facility) → invoices, packages; answered once
+    *facility_consumers.EVENTS,  # a facility event cancelled → redemptions back, cancellation fee (R-PKG-1)
 ]
 """Every event type billing acts on; any other type on the topics it reads is ignored."""
 DESCRIPTION = """Billing: everything with a price. Company plans and trials, invoices built from
@@ -49,6 +52,7 @@ def build_router(settings: BillingSettings) -> EventRouter:
     scheduling_consumers.register(router)
     texting_consumers.register(router)
     facility_commands.register(router)
+    facility_consumers.register(router)
     return router
 
 
