@@ -8,6 +8,7 @@ import time
 from datetime import UTC, datetime
 
 import pytest
+from confluent_kafka.admin import AdminClient
 from petcare_tools.replay.records import Record, from_json, to_json
 from petcare_tools.replay.testkit import cli, create_topics, produce, read_all
 
@@ -99,6 +100,8 @@ def test_r_replay_1_offsets_per_partition_to_another_topic_in_order(kafka_bootst
         [(0, f"0-{n}".encode()) for n in range(5, 10)] + [(1, f"1-{n}".encode()) for n in range(15, 20)])
     assert all(r.timestamp != OLD + int(r.header("n") or 0) for r in copies), "new timestamps unless asked"
     assert copies[0].headers == [("n", b"5")] and copies[0].key == b"k0"
+    groups = AdminClient({"bootstrap.servers": kafka_bootstrap_servers}).list_consumer_groups().result(10).valid
+    assert not [g.group_id for g in groups if g.group_id.startswith("petcare-replay")], "the reader joined a group"
 
 
 def test_r_replay_1_time_window_on_each_records_timestamp_and_original_timestamps(kafka_bootstrap_servers,
