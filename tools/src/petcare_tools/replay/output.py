@@ -12,8 +12,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TaskProgressColumn,
+    TextColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
+from rich.text import Text
 
 from petcare_tools.replay.records import Record
 from petcare_tools.replay.selection import envelope_of
@@ -137,7 +147,7 @@ class Output:
     def progress(self, what: str, total: int | None) -> Iterator[ProgressTick]:
         if self.tty:
             with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                          TaskProgressColumn(), TextColumn("{task.speed} msg/s"), TimeRemainingColumn(),
+                          TaskProgressColumn(), RateColumn(), TimeRemainingColumn(),
                           console=self.errors, transient=True) as bar:
                 task = bar.add_task(what, total=total)
                 yield ProgressTick(lambda n, t: bar.update(task, completed=n, total=t))
@@ -154,6 +164,13 @@ class Output:
                     self.line(f"progress: {what} {done}{of} ({rate:,.0f} msg/s)")
 
             yield ProgressTick(plain)
+
+
+class RateColumn(ProgressColumn):
+    """Messages per second (rich's own speed column counts bytes)."""
+
+    def render(self, task: Task) -> Text:
+        return Text(f"{task.speed:,.0f} msg/s" if task.speed else "- msg/s")
 
 
 class ProgressTick:
