@@ -71,9 +71,9 @@ class OutboxRelay:
         self._next_purge = 0.0
         self._prefetched: list[asyncpg.Record] | None = None
         """The next batch, read while the last one's acks were awaited (None: read it afresh)."""
-        self._acked: tuple[list[object], str | None] | None = None
-        """A full batch's ids (and the cluster that acked them), marked published while the next
-        batch's acks are awaited; if the relay stops first, they are sent again (at least once)."""
+        self._in_flight: _InFlight | None = None
+        """A full batch sent and not marked yet: its acks are awaited (and it is marked) after the
+        next batch is sent; if the relay stops first, it is sent again (at least once)."""
 
     async def run_forever(self) -> None:
         """Relay until cancelled; broker or database outages are waited out with backoff."""
@@ -101,7 +101,7 @@ class OutboxRelay:
             producer = new_producer(self.config.bootstrap_servers, client_id=self.config.client_id)
             await producer.start()
             self._followed = False  # another replica may have led meanwhile: compare afresh
-            self._prefetched, self._acked = None, None
+            self._prefetched, self._in_flight = None, None
             log.info("outbox relay is the leader")
             while True:
                 wake.clear()
@@ -125,7 +125,7 @@ class OutboxRelay:
         cluster_id = (await describe_cluster(producer.client)).cluster_id
         if self._followed and cluster_id == self.cluster_id:
             return
-        self._prefetched, self._acked = None, None  # acked by another cluster: sent again, in order
+        self._prefetched, self._in_flight = None, None  # sent to another cluster: sent again, in order
         await ensure_topics(self.config.bootstrap_servers, self.config.topics,
                             replication_factor=self.config.replication_factor)
         if cluster_id is not None:
@@ -141,21 +141,21 @@ class OutboxRelay:
         self.cluster_id, self._followed = cluster_id, True
 
     async def publish_pending(self, connection: asyncpg.Connection, producer: AIOKafkaProducer) -> int:
-        """Publish the oldest unpublished rows, wait for every ack, then mark them published (to the
-        cluster seen just before sending: if the broker changed meanwhile, the next `follow_cluster`
-        sends them again).
+        """Publish the oldest unpublished rows, and mark rows published only once the broker acked
+        them (to the cluster seen just before sending: if the broker changed meanwhile, the next
+        `follow_cluster` sends them again). Returns how many rows were sent.
 
-        While the acks are awaited, the batch before is marked and the next batch (the oldest
-        unpublished rows other than these) is read, so the database round trips overlap the
-        broker's; the next batch is sent only after every ack of this one, so nothing of a later
-        batch reaches the broker before an earlier one is acked (per-key order as before). A full
-        batch leaves its successor prefetched and itself to be marked by the next call (the relay
-        calls again at once); a partial one is marked now and prefetches nothing (rows committed
-        meanwhile are read afresh after the wake-up)."""
+        Pipelined like the producer itself: a full batch is sent, then the acks of the batch sent
+        before it are awaited and that batch is marked, then the next batch (the oldest unpublished
+        rows other than this one) is read; so the broker's round trip overlaps the sending and the
+        database's. Rows are sent in `seq` order on one producer, which keeps one request in flight
+        per partition, so per-key order is the producer's, as when one batch was sent at once. A
+        partial batch is awaited and marked before returning (the relay then waits for NOTIFY).
+        A failed ack raises: the relay starts over from the unmarked rows (at least once)."""
         rows = self._prefetched
         self._prefetched = None
         if not rows:
-            await self._mark_acked(connection)  # or the read below would see them again
+            await self._settle(connection)  # or the read below would see the batch in flight again
             rows = await connection.fetch(_SELECT_PENDING, self.config.batch_size)
         if not rows:
             return 0
@@ -168,34 +168,32 @@ class OutboxRelay:
                 spans.append(span)
             acks.append(await producer.send(row["topic"], row["value"], key=row["key"], headers=headers))
         ids = [row["id"] for row in rows]
-        try:
-            acked = asyncio.gather(*acks)
-            acked.add_done_callback(_retrieve)  # if reading the next batch fails, no "never retrieved"
-            await self._mark_acked(connection)  # the batch before: acked before these were sent
-            full = len(rows) >= self.config.batch_size
-            following = await connection.fetch(_SELECT_PENDING_AFTER, self.config.batch_size, ids) if full else None
-            await acked
-        except BaseException as error:
-            tracing.end_spans(spans or [], error)
-            raise
-        tracing.end_spans(spans or [])
-        self._acked = (ids, self.cluster_id)
-        if full:  # the relay goes on at once: marked while the next batch's acks are awaited
-            self._prefetched = following
+        acked = asyncio.gather(*acks)
+        acked.add_done_callback(_retrieve)  # awaited later, or never if the relay stops first
+        await self._settle(connection)  # the batch before this one
+        self._in_flight = _InFlight(ids, acked, spans or [], self.cluster_id)
+        if len(rows) >= self.config.batch_size:  # more are waiting: the relay calls again at once
+            self._prefetched = await connection.fetch(_SELECT_PENDING_AFTER, self.config.batch_size, ids)
         else:
-            await self._mark_acked(connection)
-        metrics.OUTBOX_PUBLISHED.inc(len(rows))
+            await self._settle(connection)
         return len(rows)
 
-    async def _mark_acked(self, connection: asyncpg.Connection) -> None:
-        if self._acked is None:
+    async def _settle(self, connection: asyncpg.Connection) -> None:
+        """Await the acks of the batch in flight, then mark it published."""
+        batch, self._in_flight = self._in_flight, None
+        if batch is None:
             return
-        ids, cluster_id = self._acked
+        try:
+            await batch.acked
+        except BaseException as error:
+            tracing.end_spans(batch.spans, error)
+            raise
+        tracing.end_spans(batch.spans)
         await connection.execute(
             "UPDATE outbox SET published_at = now(), published_to = $2 WHERE id = ANY($1::uuid[])",
-            ids, cluster_id,
+            batch.ids, batch.cluster_id,
         )
-        self._acked = None
+        metrics.OUTBOX_PUBLISHED.inc(len(batch.ids))
 
     async def _purge_if_due(self, connection: asyncpg.Connection) -> None:
         now = time.monotonic()
@@ -218,6 +216,14 @@ _SELECT_PENDING_AFTER = (
     "SELECT id, topic, key, value, headers FROM outbox WHERE published_at IS NULL AND id <> ALL($2::uuid[]) "
     "ORDER BY seq LIMIT $1")
 """The oldest unpublished rows other than the batch in flight (not marked yet: its acks are awaited)."""
+
+
+@dataclass
+class _InFlight:
+    ids: list[object]
+    acked: asyncio.Future[list[object]]
+    spans: list[tracing.PublishSpan]
+    cluster_id: str | None
 
 
 def _retrieve(future: asyncio.Future[list[object]]) -> None:
