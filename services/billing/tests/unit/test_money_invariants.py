@@ -131,6 +131,8 @@ async def test_r_inv_2_a_visit_cancelled_on_a_paid_invoice_leaves_a_credit_shown
     await world.pay(invoice_id, 2_625)
     assert await invoice_lines.cancel_visit(world.consumer, visit_id)
     assert await world.totals(invoice_id) == (1_313, 2_625, 0, 1_312, "paid")
+    published = world.uow.events("billing.invoice.updated")[-1]
+    assert (published["total_cents"], published["paid_cents"], published["balance_cents"]) == (1_313, 2_625, 0)
     # The credit is not made worse by hand, and a refund of it is taken.
     with pytest.raises(TotalBelowPaid):
         await invoices.set_discount(world.admin, invoice_id, SetDiscount(amount_cents=100))

@@ -81,7 +81,8 @@ async def save_and_publish(ctx: Context, invoice: Invoice, *, new: bool = False,
     (scheduling's read model, R-SCHED-10). The one way an invoice change is stored. Never commits.
     Every change passes `check_not_below_paid` (TotalBelowPaid) except a `fact` from scheduling (a
     visit cancelled or deleted happened and cannot be refused: a paid invoice may then be in credit,
-    shown as `credit_cents`, a refund due)."""
+    shown as `credit_cents`, a refund due; the event's `balance_cents` is what is owed, never
+    below 0, as in the API)."""
     if not fact:
         await check_not_below_paid(ctx, invoice)
     invoice.revision += 1
@@ -98,7 +99,7 @@ async def save_and_publish(ctx: Context, invoice: Invoice, *, new: bool = False,
     await ctx.publish(InvoiceUpdatedV2(
         invoice_id=invoice.id, client_id=invoice.client_id, number=invoice.number,
         status=invoice.status_on(today).value, total_cents=totals.total_cents, paid_cents=totals.paid_cents,
-        balance_cents=totals.balance_cents, due_date=invoice.due_date, revision=invoice.revision,
+        balance_cents=totals.owed_cents, due_date=invoice.due_date, revision=invoice.revision,
         visit_ids=list(visits), facility_event_ids=[] if invoice.voided else invoice.facility_event_ids()),
         company_id=invoice.company_id)
     if visits_changed:
