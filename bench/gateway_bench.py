@@ -70,17 +70,25 @@ async def run(infra: Infra, *, count: int, repetitions: int) -> dict:
             "through_gateway": (f"{gateway}/api/clients/me", lambda: {"authorization": f"Bearer {token}"}),
         }
         results: dict = {}
-        for name, (url, headers_for) in variants.items():
+        for url, headers_for in variants.values():
             await _load(url, headers_for, min(200, count))  # warm up connections and caches
-            rates, p50s, p95s = [], [], []
-            for run_no in range(repetitions):
+        measured: dict[str, tuple[list, list, list]] = {name: ([], [], []) for name in variants}
+        # Interleaved (direct, check, gateway, direct, ...): on a shared machine the load changes
+        # over minutes, and each variant should see the same.
+        for run_no in range(repetitions):
+            for name, (url, headers_for) in variants.items():
+                rates, p50s, p95s = measured[name]
                 rate, latencies = await _load(url, headers_for, count)
                 rates.append(rate)
                 p50s.append(_percentile(latencies, 0.5))
                 p95s.append(_percentile(latencies, 0.95))
                 log(f"gateway bench {name} run {run_no + 1}: {rate:,.0f} req/s, p50 {p50s[-1]} ms")
+        for name, (rates, p50s, p95s) in measured.items():
             results[name] = {"requests_per_s": summary(rates), "latency_ms_p50": summary(p50s, 2),
                              "latency_ms_p95": summary(p95s, 2)}
+        results["through_vs_direct_per_run"] = [  # each pair measured back to back
+            round(through / direct, 3) for direct, through in zip(measured["direct_to_clients"][0],
+                                                                  measured["through_gateway"][0], strict=True)]
         direct = results["direct_to_clients"]["latency_ms_p50"]["median"]
         through = results["through_gateway"]["latency_ms_p50"]["median"]
         results["gateway_added_latency_ms_p50"] = round(through - direct, 2)
