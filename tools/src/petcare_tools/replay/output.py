@@ -119,7 +119,8 @@ class Output:
             self.console.print(table)
         else:
             for (topic, partition), count in sorted(report.read.items()):
-                self.line(f"  {topic}[{partition}]: read {count}, selected {report.selected[(topic, partition)]}")
+                where = topic if partition < 0 else f"{topic}[{partition}]"  # < 0: not from a topic (outbox)
+                self.line(f"  {where}: read {count}, selected {report.selected[(topic, partition)]}")
         targets = ", ".join(f"{t}" + ("" if p is None else f"[{p}]") + f": {n}"
                             for (t, p), n in sorted(report.targets.items(), key=lambda item: (item[0][0],
                                                                                              item[0][1] or -1)))
