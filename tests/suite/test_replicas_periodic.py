@@ -199,10 +199,14 @@ async def test_r_scale_1_r_sched_5_r_sched_9_three_scheduling_replicas_approve_a
                  and e["data"]["visit_id"] not in {v["id"] for v in late}]
     per_visit = once_each(scheduled, lambda e: e["data"]["visit_id"])
     assert set(per_visit.values()) == {1}
+    # No replica died here: the relays (one leader among three) published each event exactly once.
+    copies = Counter(e["id"] for e in mine)
+    assert set(copies.values()) == {1}, [i for i, n in copies.items() if n > 1]
     per_client = Counter(e["data"]["client_id"] for e in {e["id"]: e for e in scheduled}.values())
     assert per_client == visits_per_client, (per_client, visits_per_client)
     print(f"\nR-SCALE-1 periodic: {REPLICAS} scheduling replicas, {len(templates)} templates approved once "
           f"({sum(visits_per_client.values())} visits, one event each), {len(late)} late visits reported once each, "
+          f"{len(mine)} records on scheduling.events, each once, "
           f"{time.monotonic() - began:.1f} s")
 
 
