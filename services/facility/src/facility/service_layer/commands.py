@@ -7,11 +7,12 @@ from __future__ import annotations
 from datetime import date, time
 from typing import Annotated
 
+from petcare_kit.validation import AsciiInteger
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Note = Annotated[str, StringConstraints(max_length=5000)]
-Cents = Annotated[int, Field(ge=0, le=100_000_000, description="integer cents (exact money)")]
+Cents = Annotated[int, AsciiInteger, Field(ge=0, le=100_000_000, description="integer cents (exact money)")]
 Count = Annotated[int, Field(ge=1, le=10_000)]
 
 EARLIEST, LATEST = date(2000, 1, 1), date(2199, 12, 31)

@@ -8,13 +8,13 @@ from datetime import date, datetime, time
 from typing import Annotated
 from uuid import UUID
 
-from petcare_kit.validation import NOT_SENT, PatchBody
+from petcare_kit.validation import NOT_SENT, AsciiInteger, PatchBody
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Note = Annotated[str, StringConstraints(max_length=5000)]
 Minutes = Annotated[int, Field(ge=1, le=24 * 60, description="minutes, 1..1440")]
-Cents = Annotated[int, Field(ge=0, le=100_000_000, description="integer cents (exact money)")]
+Cents = Annotated[int, AsciiInteger, Field(ge=0, le=100_000_000, description="integer cents (exact money)")]
 Weekday = Annotated[int, Field(ge=1, le=7, description="ISO weekday: 1 = Monday ... 7 = Sunday")]
 
 EARLIEST, LATEST = date(2000, 1, 1), date(2199, 12, 31)
