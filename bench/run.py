@@ -14,8 +14,13 @@ Sections (each figure: median, min, max and every run):
   by the template-approval job, visits/s (one run: minutes), beside the consumer path (bench/scheduling_bench.py);
 - replay: petcare-replay's replay rate beside a bare confluent-kafka consume → produce pipe (bench/replay_bench.py);
 - gateway: GET /me straight to clients (the baseline) vs through the gateway (token, session check);
+- end_to_end: conversation messages posted at the gateway → text and email at the sandboxes
+  (bench/end_to_end_bench.py);
 - memory_mb: broker, PostgreSQL, the kitdemo writer and reader at rest;
-- ratios and targets; what_if: prototypes of suggested kit changes (bench/whatif.py).
+- ratios and targets; ratio_targets: issue 14's ratios, each with its target (docs/performance.md);
+  what_if: prototypes of suggested kit changes (bench/whatif.py).
+
+`--only gateway,outbox,consumer,end_to_end` runs those sections alone, each beside its baseline.
 """
 
 from __future__ import annotations
