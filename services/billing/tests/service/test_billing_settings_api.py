@@ -28,7 +28,10 @@ async def test_r_inv_2_r_inv_3_settings_default_then_saved_by_a_manager(service:
     for bad in ({**SETTINGS, "tax_rate_percent": "100.5"}, {**SETTINGS, "cancellation_fee_percent": -1},
                 {**SETTINGS, "due_date_basis": "whenever"}, {**SETTINGS, "due_date_days": -2},
                 {**SETTINGS, "extra": 1}, {k: v for k, v in SETTINGS.items() if k != "tax_rate_percent"},
-                {**SETTINGS, "tax_rate_percent": "NaN"}, {**SETTINGS, "tax_rate_percent": "1.23456"}):
+                {**SETTINGS, "tax_rate_percent": "NaN"}, {**SETTINGS, "tax_rate_percent": "1.23456"},
+                # numeric text is ASCII digits only: an Arabic-Indic or full-width five, underscores
+                {**SETTINGS, "tax_rate_percent": "\u0665"}, {**SETTINGS, "tax_rate_percent": "\uff15"},
+                {**SETTINGS, "cancellation_fee_percent": "1_0"}, {**SETTINGS, "due_date_days": "\u0665"}):
         answer = await admin.put("/settings", json=bad)
         assert answer.status_code == 422, bad
         assert set(answer.json()["error"]) == {"code", "message", "details"}
