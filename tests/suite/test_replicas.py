@@ -12,8 +12,9 @@ The triggers are what scheduling publishes when a visit is completed with a mess
 puts the message in the client's feed and delivers it by email and by text (R-EMAIL-1, the clients
 set to Text & Email), the text through `texting.commands` to texting. Half of them are published,
 then once some emails are out both replicas 2 are killed, the other half is published while they
-are down, and they are started again. REPLICAS_TEST_TRIGGERS sets how many (default 500: about two
-minutes on a quiet 2-core machine; 2,000 proves more where there is time).
+are down, and they are started again. REPLICAS_TEST_TRIGGERS sets how many (default 300, to stay
+near three minutes on a busy 2-core machine; 500 passed in 5.5 min there, emails all out in 46 s and
+the texts the slow part: texting's dispatcher handed over 2 to 5 texts a second in all).
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ from suite.test_texting_flow import _switches_available, _texting_set_up
 
 pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.timeout(600)]
 PASSWORD = "a long enough password"
-TRIGGERS = int(os.environ.get("REPLICAS_TEST_TRIGGERS", "500"))
+TRIGGERS = int(os.environ.get("REPLICAS_TEST_TRIGGERS", "300"))
 REPLICAS = 3
 CLIENTS = 40
 """Texts to one number go one at a time (texting's lanes): enough numbers that the replicas share them."""
@@ -106,7 +107,7 @@ async def test_r_scale_1_three_replicas_one_killed_each_trigger_is_emailed_and_t
                              what="a tenth of the emails sent")
             suite.kill("notifications-2")
             suite.kill("texting-2")
-            assert await _emails_sent(notifications) < TRIGGERS, "all sent before the kill: nothing was tested"
+            assert await _emails_sent(notifications) < TRIGGERS // 2, "the first half was sent before the kill"
             await _publish(suite.bootstrap_servers, company_id, clients, second)
             await asyncio.gather(suite.restart("notifications-2"), suite.restart("texting-2"))
             await _until_settled(notifications, texting, timeout=90 + TRIGGERS / 4)
@@ -205,9 +206,13 @@ async def _emails_sent_at_least(notifications: AsyncEngine, count: int) -> bool:
 async def _until_settled(notifications: AsyncEngine, texting: AsyncEngine, timeout: float) -> None:  # noqa: ASYNC109
     """Until every trigger is decided and no email or text is left to send or claimed: no provider
     call can happen any more, so what the sandboxes hold then is final."""
-    deadline = time.monotonic() + timeout
+    start = time.monotonic()
+    deadline, shown = start + timeout, start
     while True:
         progress = {
+            "emails sent": await _emails_sent(notifications),
+            "texts handed over": await _scalar(texting, "SELECT count(*) FROM texts WHERE direction = 'outbound' "
+                                                        "AND twilio_sid IS NOT NULL"),
             "decided": await _scalar(notifications, "SELECT count(*) FROM deliveries "
                                                     "WHERE trigger = 'visit_completed_message'"),
             "emails open": await _scalar(notifications, "SELECT count(*) FROM deliveries "
@@ -215,8 +220,12 @@ async def _until_settled(notifications: AsyncEngine, texting: AsyncEngine, timeo
             "texts": await _scalar(texting, "SELECT count(*) FROM texts WHERE direction = 'outbound'"),
             "texts open": await _scalar(texting, "SELECT count(*) FROM texts WHERE status IN ('pending', 'sending')"),
         }
-        if progress == {"decided": TRIGGERS, "emails open": 0, "texts": TRIGGERS, "texts open": 0}:
+        if (progress["decided"], progress["texts"], progress["emails open"], progress["texts open"]) == (
+                TRIGGERS, TRIGGERS, 0, 0):
             return
+        if time.monotonic() - shown > 15:  # the curve, in the output of a failed (or -s) run
+            shown = time.monotonic()
+            print(f"{shown - start:5.0f} s: {progress}")
         assert time.monotonic() < deadline, f"not settled in {timeout:.0f} s: {progress}"
         await asyncio.sleep(0.5)
 
