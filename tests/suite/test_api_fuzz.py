@@ -1,5 +1,6 @@
 """Issue 9 item 4: schemathesis against the gateway's merged OpenAPI, as an admin and as a client,
-on the real processes (clients, notifications, texting, scheduling, the gateway, both provider sandboxes): every
+on the real processes (clients, notifications, texting, scheduling, billing, facility, the gateway, the three
+provider sandboxes): every
 operation, data that fits its schema and data that does not; any 5xx fails the test, listing each
 as a curl command to replay.
 
@@ -57,7 +58,7 @@ class ServerError:
 
 
 @pytest.fixture
-async def world(processes, kafka_bootstrap_servers, postgres_admin_url):
+async def world(processes, kafka_bootstrap_servers, postgres_admin_url, stripe_sandbox):
     suite = Suite(processes, kafka_bootstrap_servers, postgres_admin_url)
     sendgrid, twilio = await suite.start_sandbox("sendgrid"), await suite.start_sandbox("twilio")
     gateway_port = free_port()
@@ -66,6 +67,8 @@ async def world(processes, kafka_bootstrap_servers, postgres_admin_url):
     await suite.start("notifications", SENDGRID_HOST=sendgrid, SENDGRID_API_KEY="SG.suite")
     await suite.start("texting", TWILIO_API_BASE=twilio, TEXTING_WEBHOOK_BASE_URL=f"{gateway_url}/api/texting")
     await suite.start("scheduling")
+    await suite.start("billing", STRIPE_API_BASE=stripe_sandbox)
+    await suite.start("facility")
     await suite.start_gateway(port=gateway_port)
     return suite, gateway_url
 
@@ -229,6 +232,7 @@ def signed(url: str, form: dict[str, str]) -> dict:
     return {"data": form, "headers": {"x-twilio-signature": signature}}
 
 
+@pytest.mark.timeout(900)  # ~3,000 requests over six services: minutes on a 2-core machine, not a hang
 async def test_r_api_no_request_through_the_gateway_answers_5xx(world):
     suite, gateway = world
     access, ids = await tokens(suite, gateway)
