@@ -10,11 +10,13 @@ from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo
 
 import pytest
+from billing.adapters.plans_tables import company_plans
 from billing.entrypoints import plans_jobs
 from petcare_contracts import new_envelope
 from petcare_contracts.events.clients import CompanyRegistered, CompanySettingsChanged
 from petcare_kit.identity import Identity, Role
 from petcare_tools.testing.service import ServiceUnderTest
+from sqlalchemy import update
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 CHANGED = "billing.plan.changed"
@@ -105,17 +107,23 @@ async def test_r_plan_1_each_company_sees_and_changes_only_its_own_plan(service:
 
 
 async def test_r_plan_1_the_trials_end_is_published_once_by_two_replicas_at_once(service: ServiceUnderTest) -> None:
-    chose, did_not = uuid4(), uuid4()
-    long_ago = datetime.now(UTC) - timedelta(days=15)
-    await register(service, chose, at=long_ago)
-    await register(service, did_not, at=long_ago, zone="Europe/Paris")
+    chose, did_not, late = uuid4(), uuid4(), uuid4()
+    await register(service, chose)
+    await register(service, did_not, zone="Europe/Paris")
+    await register(service, late, at=datetime.now(UTC) - timedelta(days=15))  # heard of after its trial
     assert (await service.as_(as_role(chose, Role.ADMIN)).put("/plan", json={"plan": "solo"})).status_code == 200
+    async with service.runtime.sessions() as session:  # 15 days later, for these two
+        await session.execute(update(company_plans).where(company_plans.c.company_id.in_([chose, did_not]))
+                              .values(trial_ends_at=datetime.now(UTC) - timedelta(seconds=1)))
+        await session.commit()
     ended = await asyncio.gather(*(plans_jobs.end_trials_once(service.runtime.sessions) for _ in range(2)))
     assert sum(ended) >= 2  # (other tests' ended trials may be among them)
     assert await plans_jobs.end_trials_once(service.runtime.sessions) == 0
     assert (await plan_events(service, chose))[-1] == {"company_id": str(chose), "plan": "solo", "in_trial": False}
     assert [(e["plan"], e["in_trial"]) for e in await plan_events(service, did_not)] == [
-        ("lite", False), ("lite", False)]  # at registration (heard of late), then the end, once
+        ("team", True), ("lite", False)]  # the trial's start, then its end, once
+    assert [(e["plan"], e["in_trial"]) for e in await plan_events(service, late)] == [
+        ("lite", False)]  # ended when heard of: announced then, and not by the job again
     plan = (await service.as_(as_role(chose, Role.ADMIN)).get("/plan")).json()
     assert (plan["plan"], plan["in_trial"], plan["texting_included"]) == ("solo", False, True)  # R-TEXT-1
 

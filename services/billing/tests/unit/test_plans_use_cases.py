@@ -3,6 +3,7 @@ admin, the trial's end applied and announced once; billing.plan.changed for ever
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
@@ -57,12 +58,14 @@ async def test_r_plan_1_an_unknown_company_has_no_plan_yet() -> None:
 async def test_r_plan_1_the_trials_end_is_applied_and_announced_once() -> None:
     uow, system, admin = contexts()
     other = uuid4()
-    long_ago = datetime.now(UTC) - timedelta(days=15)
-    await plans.start_trial(system, StartTrial(company_id=admin.company_id, registered_at=long_ago,
+    now = datetime.now(UTC)
+    await plans.start_trial(system, StartTrial(company_id=admin.company_id, registered_at=now,
                                                time_zone="America/New_York"))
-    await plans.start_trial(system, StartTrial(company_id=other, registered_at=long_ago, time_zone="Europe/Paris"))
-    await plans.start_trial(system, StartTrial(company_id=uuid4(), registered_at=datetime.now(UTC),
+    await plans.start_trial(system, StartTrial(company_id=other, registered_at=now, time_zone="Europe/Paris"))
+    await plans.start_trial(system, StartTrial(company_id=uuid4(), registered_at=now,
                                                time_zone="Europe/Paris"))  # still in its trial
+    for ended in (admin.company_id, other):  # 15 days later, for these two
+        uow.plans.rows[ended] = replace(uow.plans.rows[ended], trial_ends_at=now - timedelta(seconds=1))
     uow.published.clear()
     uow.plans.rows[admin.company_id] = uow.plans.rows[admin.company_id].choose(Plan.SOLO)
     assert await plans.end_ended_trials(system, limit=10) == 2
@@ -91,4 +94,16 @@ async def test_r_plan_1_a_test_trial_length_makes_a_short_trial() -> None:
                                                registered_at=datetime.now(UTC) - timedelta(seconds=2),
                                                time_zone="UTC", trial_length_seconds=1))
     assert uow.events(CHANGED) == [{"company_id": str(admin.company_id), "plan": "lite", "in_trial": False}]
-    assert await plans.end_ended_trials(system, limit=10) == 1
+    assert await plans.end_ended_trials(system, limit=10) == 0  # already ended, and announced, at its start
+
+
+async def test_r_plan_1_a_registration_read_after_its_trial_ended_announces_the_end_once() -> None:
+    uow, system, admin = contexts()
+    long_ago = datetime.now(UTC) - timedelta(days=15)
+    started = await plans.start_trial(system, StartTrial(company_id=admin.company_id, registered_at=long_ago,
+                                                         time_zone="America/New_York"))
+    assert started is not None and started.trial_over
+    assert await plans.end_ended_trials(system, limit=10) == 0  # the job does not announce it again
+    assert uow.events(CHANGED) == [{"company_id": str(admin.company_id), "plan": "lite", "in_trial": False}]
+    view = await plans.get_plan(admin)
+    assert (view.plan, view.in_trial, view.trial_days_left, view.texting_included) == (Plan.LITE, False, 0, False)

@@ -66,13 +66,20 @@ async def choose_plan(ctx: Context, command: ChoosePlan) -> PlanView:
 
 async def start_trial(ctx: Context, command: StartTrial) -> CompanyPlan | None:
     """R-PLAN-1: a registered company starts its free trial on the Team plan (texting off, R-TEXT-1)
-    and billing.plan.changed says so. A redelivered or replayed registration changes nothing (None).
-    Runs in the consumer's batch, which commits. An unknown zone counts the days in UTC (logged)."""
+    and billing.plan.changed says so; a registration read after its trial ended starts it ended
+    (Lite, in_trial false: announced here, never again by the trial-end job). A redelivered or
+    replayed registration changes nothing (None). Runs in the consumer's batch, which commits. An
+    unknown zone counts the days in UTC (logged)."""
+    now = ctx.now()
     started = CompanyPlan.start_trial(command.company_id, command.registered_at, _zone(command.time_zone),
                                       _length(command.trial_length_seconds))
+    if not started.in_trial_at(now):
+        # Read after the trial already ended (a backlog, a replay): its end is applied and announced
+        # here, once, and recorded as such so that end_ended_trials does not announce it again.
+        started = started.end_trial()
     if not await ctx.uow.plans.add_if_absent(started):
         return None
-    await _publish(ctx, started, ctx.now())
+    await _publish(ctx, started, now)
     return started
 
 
