@@ -3,6 +3,7 @@ has consumed the client; the change applies as soon as the client arrives."""
 
 from __future__ import annotations
 
+import asyncio
 from uuid import uuid4
 
 import pytest
@@ -38,3 +39,31 @@ async def test_preferences_of_someone_never_heard_of_are_not_found_until_set(ser
     admin = service.as_(company.admin)
     response = await admin.request("GET", f"/preferences/{uuid4()}")
     assert response.status_code == 404 and response.json()["error"]["code"] == "person_not_found"
+
+
+async def test_preferences_put_while_the_client_is_being_consumed_are_not_lost(service, company, monkeypatch):
+    """The replica run's race: the PUT finds no client while the consumer, introducing it, has not
+    committed yet; the held change must still apply (2 of 40 clients had ended "Email Only")."""
+    from notifications.service_layer import people
+
+    introduced, resume = asyncio.Event(), asyncio.Event()
+    original = people.person_known
+
+    async def paused_before_commit(*args: object, **kwargs: object) -> None:
+        await original(*args, **kwargs)  # type: ignore[arg-type]
+        introduced.set()
+        await resume.wait()
+
+    monkeypatch.setattr(people, "person_known", paused_before_commit)
+    admin, newcomer = service.as_(company.admin), uuid4()
+    feeding = asyncio.create_task(service.feed(ClientAdded(client_id=newcomer, contact=Contact(
+        first_name="Rae", last_name="Race", emails=["rae@example.com"], phones=[])), company.id))
+    await asyncio.wait_for(introduced.wait(), 10)
+    putting = asyncio.create_task(admin.request("PUT", f"/preferences/{newcomer}",
+                                                json={"default_delivery": "text_only"}))
+    await asyncio.sleep(0.5)  # without turns, the PUT holds its change and commits here
+    resume.set()
+    await asyncio.wait_for(feeding, 10)
+    assert (await asyncio.wait_for(putting, 10)).status_code == 200
+    known = (await admin.request("GET", f"/preferences/{newcomer}")).json()
+    assert (known["pending"], known["default_delivery"]) == (False, "text_only")

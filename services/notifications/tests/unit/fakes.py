@@ -84,6 +84,9 @@ class FakePreferences:
     async def save(self, company_id: UUID, person_id: UUID, preferences: Preferences) -> None:
         self.rows[(company_id, person_id)] = preferences
 
+    async def lock(self, company_id: UUID, person_id: UUID) -> None:
+        """One task at a time here: nothing to wait for."""
+
     async def start(self, company_id: UUID, person_id: UUID, preferences: Preferences) -> None:
         self.rows.setdefault((company_id, person_id), preferences)
 

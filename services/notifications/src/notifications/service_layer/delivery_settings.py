@@ -53,6 +53,9 @@ async def set_preferences(ctx: Context, person_id: UUID, command: ChangePreferen
     if ctx.identity.role == Role.CLIENT:
         check_client_may_change(change)
     uow = ctx.uow
+    # Taken before "is the person known?": the consumer introducing them takes it too, so either it
+    # committed (found: saved directly) or it releases this held change after we commit.
+    await uow.preferences.lock(ctx.company_id, person_id)
     if await uow.recipients.find(ctx.company_id, person_id) is None:
         held = await uow.preferences.held(ctx.company_id, person_id)
         change = held.then(change) if held else change

@@ -12,6 +12,7 @@ async def person_known(uow: UnitOfWork, company_id: UUID, person_id: UUID, kind:
     """A person was added or changed: a new person starts with the company's defaults for their kind
     (R-DELIV-6), then a change set before they were known is applied over them (issue 9 item 12),
     then the events that waited for them are handled."""
+    await uow.preferences.lock(company_id, person_id)  # a PUT holding a change now commits first
     state = await uow.companies.state(company_id)
     await uow.preferences.start(company_id, person_id, state.defaults_for(kind))
     held = await uow.preferences.release(company_id, person_id)

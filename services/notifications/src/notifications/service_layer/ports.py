@@ -48,6 +48,10 @@ class Companies(Protocol):
 
 
 class PreferenceStore(Protocol):
+    async def lock(self, company_id: UUID, person_id: UUID) -> None:
+        """Until the transaction ends, no other one deciding this person's preferences runs (a PUT
+        before the person is known vs. the consumer introducing them)."""
+
     async def get(self, company_id: UUID, person_id: UUID) -> Preferences | None: ...
 
     async def save(self, company_id: UUID, person_id: UUID, preferences: Preferences) -> None: ...
