@@ -3,6 +3,7 @@ provider (not by sending again), temporary failures are retried and end in a rec
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 from uuid import uuid4
@@ -155,3 +156,31 @@ async def test_rows_of_one_lane_are_called_in_order_one_at_a_time(sessions):
     ids = [await add(sessions, to="same") for _ in range(5)]
     assert await queue(sessions, provider).run_once() == 5
     assert [provider.accepted_ids[i] for i in ids] == [f"P{n}" for n in range(5)]
+
+
+class SlowProvider(FakeProvider):
+    """Each call takes `seconds` (a provider under load)."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__()
+        self.seconds = seconds
+        self.sent: list[Any] = []
+
+    async def send(self, row: Any) -> str | None:
+        self.sent.append(row.id)
+        await asyncio.sleep(self.seconds)
+        return await super().send(row)
+
+
+async def test_a_batch_slower_than_one_lease_keeps_its_rows_from_another_replica(sessions, caplog):
+    """Three calls of 0.8 s under a 0.5 s lease: the rows waiting for their turn stay this replica's,
+    so a second replica looking meanwhile takes none of them and nothing is "lease lost"."""
+    ours = [await add(sessions, to=f"slow-{uuid4()}") for _ in range(3)]
+    first, second = SlowProvider(0.8), SlowProvider(0)
+    batch = asyncio.create_task(queue(sessions, first, lease_seconds=0.5, batch=3).run_once())
+    await asyncio.sleep(1.0)  # the first row is done, the second is being called: the claim is 1 s old
+    await queue(sessions, second, lease_seconds=0.5, batch=3).run_once()
+    assert await batch == 3
+    assert sorted(map(str, first.sent)) == sorted(map(str, ours)) and not set(second.sent) & set(ours)
+    assert [(await row_of(sessions, row_id)).state for row_id in ours] == ["sent"] * 3
+    assert "lease lost" not in caplog.text

@@ -11,7 +11,9 @@ record besides the row when a call is accepted or has failed for good), then run
 Life of a row (states are the table's own words; defaults in brackets):
 1. `pending` rows whose due time has come are claimed (`background.claim_due`: SKIP LOCKED, so
    replicas share the work; a lease, so a dead replica's claim runs out) and become `claimed`
-   [`sending`].
+   [`sending`]. A claim's rows are called one after another; those waiting for their turn are held
+   for two call times (a look-up, then the call), renewed after each row, so a slow batch keeps its
+   rows and a dead replica's rows are free within two call times.
 2. Before the call, the attempt is recorded and committed: `attempts + 1`, `attempt_started_at =
    now()`, lease renewed (longer than a call can take). So a crash at any later point leaves a row
    that is `claimed`, with `attempts > 0`, whose lease runs out.
@@ -44,7 +46,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from sqlalchemy import Column, ColumnElement, Table, func, text, update
+from sqlalchemy import Column, ColumnElement, Table, func, or_, text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from petcare_kit import tracing
@@ -134,7 +136,9 @@ class CallTable:
 @dataclass(frozen=True)
 class CallPolicy:
     lease_seconds: float = 60.0
-    """Longer than one call can take (the SDK's timeout): a lease must not run out mid-call."""
+    """Longer than one call can take (the SDK's timeout): a lease must not run out mid-call. Each
+    call renews its row's lease for this long as it starts; the claim's rows not called yet are held
+    for twice this, again after each row (`ProviderCallQueue._rest_lease`)."""
     max_attempts: int = 5
     batch: int = 20
     backoff_initial_seconds: float = 2.0
@@ -165,15 +169,48 @@ class ProviderCallQueue:
             async with UnitOfWork(self.sessions) as uow:
                 rows = await claim_due(uow.session, c.table, state=c.state, due_at=c.due_at,
                                        ready=(c.pending, c.claimed), claimed=c.claimed,
-                                       lease_seconds=self.policy.lease_seconds, limit=self.policy.batch - handled,
+                                       lease_seconds=self._rest_lease, limit=self.policy.batch - handled,
                                        order_by=c.order_by, lane=c.lane, lock_key=f"provider-calls:{self.name}")
                 await uow.commit()
-            for row in rows:
-                await self._handle(row)
+            rest = list(rows)
+            while rest:
+                await self._handle(rest.pop(0))
+                rest = await self._hold(rest)
             handled += len(rows)
             if not rows or not c.lane:
                 break
         return handled
+
+    @property
+    def _rest_lease(self) -> float:
+        # The rows of a claim are called one after another. A lease of one call's time on the whole
+        # claim ran out mid-batch under load in a replica run ("lease lost before the call", replicas
+        # taking each other's rows); a lease of the batch's worst time (n calls) would keep a dead
+        # replica's rows from the others for that long. So the rows not called yet are held for the
+        # worst time of one row (a lookup, then the call) and held again after each row (`_hold`).
+        return 2 * self.policy.lease_seconds
+
+    async def _hold(self, rows: list[Any]) -> list[Any]:
+        """Renew the lease of the claim's rows not called yet (see `_rest_lease`); those lost
+        meanwhile (another replica has them) are dropped."""
+        if not rows:
+            return rows
+        c = self.calls
+        async with UnitOfWork(self.sessions) as uow:
+            renewed: dict[Any, Any] = dict((await uow.session.execute(
+                update(c.table).where(or_(*(self._owns(row) for row in rows)))
+                .values({c.due_at.name: func.now() + _seconds(self._rest_lease)})
+                .returning(c.table.c.id, c.due_at))).tuples().all())
+            await uow.commit()
+        kept = []
+        for row in rows:
+            if row.id not in renewed:
+                log.warning("%s %s: lease lost while waiting for its turn; another replica has it", self.name, row.id)
+                continue
+            updated = dict(row)
+            updated["claimed_until"] = renewed[row.id]
+            kept.append(type(row)(updated))
+        return kept
 
     async def _handle(self, row: Any) -> None:
         c = self.calls
