@@ -8,7 +8,7 @@ PACKAGES := contracts kit tools $(patsubst %/pyproject.toml,%,$(wildcard service
 STAMP := $(VENV)/.installed
 PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: install run test test-fast bench lint typecheck schemas clean
+.PHONY: install run test test-replicas test-fast bench lint typecheck schemas clean
 
 install: $(STAMP)
 
@@ -26,6 +26,10 @@ run: install
 test: install
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
+
+## The replica tests (R-SCALE-1: three replicas per service, kill -9 mid-stream; minutes), opt-in.
+test-replicas: install
+	PETCARE_REPLICA_TESTS=1 $(BIN)/python -m pytest tests/suite/test_replicas.py tests/suite/test_replicas_periodic.py
 
 ## Unit tests only (no broker, no database).
 test-fast: install

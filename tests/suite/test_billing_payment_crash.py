@@ -72,7 +72,7 @@ async def test_r_pay_3_billing_killed_between_the_charge_and_the_commit_records_
             StaffAdded(staff_id=admin_id, role="admin", contact=Contact(first_name="Olive", last_name="Owner",
                                                                         emails=["o@example.com"], phones=[])),
             ClientAdded(client_id=client_id, contact=Contact(first_name="Ada", last_name="Lovelace",
-                                                             emails=["ada@example.com"], phones=[]))])
+                                                             emails=["crash-ada@example.com"], phones=[]))])
 
         async with httpx.AsyncClient(base_url=billing, timeout=30) as http:
             async def call(method: str, path: str, **kw: Any) -> httpx.Response:
