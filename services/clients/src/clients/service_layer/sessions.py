@@ -13,6 +13,7 @@ from clients.adapters.credentials import (
     new_secret_token,
     verify_password,
 )
+from clients.adapters.session_state import SessionStates
 from clients.domain.accounts import SIGN_IN_WINDOW, check_sign_in_allowed
 from clients.domain.errors import InvalidCredentials, SessionRevoked
 from clients.service_layer.commands import Refresh, SignIn
@@ -70,8 +71,13 @@ async def refresh(ctx: Context, command: Refresh) -> Tokens:
     return tokens
 
 
-async def check_session(ctx: Context, person_id: UUID, version: int) -> None:
-    """R-INACT-2: tokens of a person made inactive (or who reset their password) stop at once."""
-    account = await accounts.get_account(ctx.session, person_id)
-    if account is None or not account.active or account.session_version != version:
+async def check_session(states: SessionStates, person_id: UUID, version: int) -> None:
+    """R-INACT-2: tokens of a person made inactive (or who reset their password) stop at once.
+
+    `version`: the token's `sv` claim. Raises SessionRevoked (401 `session_revoked`) unless the
+    person has an account, is active and the version is the account's current one. Reads the
+    committed state at this instant (no transaction, no cache): one round trip, since the gateway
+    asks on every request (adapters/session_state.py)."""
+    state = await states.of(person_id)
+    if state is None or not state.active or state.session_version != version:
         raise SessionRevoked("This session has ended. Sign in again.")
