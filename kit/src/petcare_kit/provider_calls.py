@@ -6,7 +6,16 @@ count, the provider's id...) and its provider (`Provider`: send, find our earlie
 record besides the row when a call is accepted or has failed for good), then runs the queue::
 
     queue = ProviderCallQueue("email", sessions, EMAILS, SendGridCalls(...), CallPolicy(max_attempts=5))
-    runtime.add_background_task("email-dispatcher", queue.job(interval_seconds=1).run_forever)
+    job = queue.job(interval_seconds=1)
+    runtime.add_background_task("email-dispatcher", lambda: queue.run_forever(job))
+
+Waking (`run_forever`): the queue LISTENs on its channel (`wake_channel(name)`, a connection of its
+own, `petcare_kit.wakeups.Listener`) and runs the job at once on a NOTIFY there. The service's
+migration adds a trigger sending it (`wakeups.create_notify_trigger`, when a row is inserted or
+updated to `pending` and due now), so a row is called as soon as its transaction commits, on
+whichever replica claims it first. The poll every `interval_seconds` stays, as the fallback: a
+NOTIFY missed while reconnecting, rows due later (backoff), leases that run out. The claim below is
+unchanged, so a wake-up on every replica still sends each row once.
 
 Life of a row (states are the table's own words; defaults in brackets):
 1. `pending` rows whose due time has come are claimed (`background.claim_due`: SKIP LOCKED, so
@@ -41,17 +50,19 @@ restart; tenacity drives the job's own retries (`background.PeriodicJob`).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from sqlalchemy import Column, ColumnElement, Table, func, or_, text, update
+from sqlalchemy import Column, ColumnElement, Table, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from petcare_kit import tracing
 from petcare_kit.background import PeriodicJob, claim_due, owns
 from petcare_kit.unit_of_work import UnitOfWork
+from petcare_kit.wakeups import Listener
 
 log = logging.getLogger(__name__)
 
@@ -160,6 +171,23 @@ class ProviderCallQueue:
         return PeriodicJob(f"{self.name}-calls", self.run_once, interval_seconds=interval_seconds,
                            busy_at=self.policy.batch)
 
+    @property
+    def channel(self) -> str:
+        """The NOTIFY channel that wakes this queue (`wake_channel(name)`)."""
+        return wake_channel(self.name)
+
+    def listener(self, job: PeriodicJob) -> Listener:
+        """A listener waking `job` on each NOTIFY on `channel`, on a connection of its own to the
+        database of `sessions`."""
+        return Listener(_asyncpg_dsn(self.sessions), self.channel, job.wake)
+
+    async def run_forever(self, job: PeriodicJob) -> None:
+        """Run `job` (from `job()`) until cancelled, woken at once by a NOTIFY on `channel` and by
+        its poll otherwise. Never raises but `CancelledError` (both loops wait out errors)."""
+        async with asyncio.TaskGroup() as group:
+            group.create_task(self.listener(job).run_forever())
+            group.create_task(job.run_forever())
+
     async def run_once(self) -> int:
         """Claim and handle due rows until none is due or `policy.batch` were handled; how many.
         With lanes each claim takes one row per lane, so a lane's next row is claimed in the next
@@ -173,9 +201,13 @@ class ProviderCallQueue:
                                        order_by=c.order_by, lane=c.lane, lock_key=f"provider-calls:{self.name}")
                 await uow.commit()
             rest = list(rows)
-            while rest:
-                await self._handle(rest.pop(0))
-                rest = await self._hold(rest)
+            try:
+                while rest:
+                    await self._handle(rest.pop(0))
+                    rest = await self._hold(rest)
+            except Exception:  # the job retries the run; the rows not called yet need not wait for their lease
+                await self._release(rest)
+                raise
             handled += len(rows)
             if not rows or not c.lane:
                 break
@@ -192,18 +224,32 @@ class ProviderCallQueue:
 
     async def _hold(self, rows: list[Any]) -> list[Any]:
         """Renew the lease of the claim's rows not called yet (see `_rest_lease`); those lost
-        meanwhile (another replica has them) are dropped."""
+        meanwhile (another replica has them) are dropped. Rows locked by another transaction at
+        this moment are skipped, not waited for (see below), and keep the lease they have."""
         if not rows:
             return rows
         c = self.calls
         async with UnitOfWork(self.sessions) as uow:
+            # SKIP LOCKED: waiting here for rows that the service's own transactions hold (the
+            # notifications consumer recording a text's outcome on the same deliveries rows, many
+            # rows in one batch, in another order) deadlocked under load in the end-to-end bench;
+            # the aborted hold failed the run and stranded the claim's rows until their lease ran
+            # out (emails 2 minutes late). A skipped row is still ours under its current lease.
+            free = select(c.table.c.id).where(or_(*(self._owns(row) for row in rows))).with_for_update(
+                skip_locked=True).scalar_subquery()
             renewed: dict[Any, Any] = dict((await uow.session.execute(
-                update(c.table).where(or_(*(self._owns(row) for row in rows)))
+                update(c.table).where(c.table.c.id.in_(free))
                 .values({c.due_at.name: func.now() + _seconds(self._rest_lease)})
-                .returning(c.table.c.id, c.due_at))).tuples().all())
+                .returning(c.table.c.id, c.due_at))).all())
+            others = [row for row in rows if row.id not in renewed]
+            busy = set((await uow.session.execute(select(c.table.c.id).where(
+                or_(*(self._owns(row) for row in others))))).scalars()) if others else set()
             await uow.commit()
         kept = []
         for row in rows:
+            if row.id in busy:
+                kept.append(row)
+                continue
             if row.id not in renewed:
                 log.warning("%s %s: lease lost while waiting for its turn; another replica has it", self.name, row.id)
                 continue
@@ -211,6 +257,21 @@ class ProviderCallQueue:
             updated["claimed_until"] = renewed[row.id]
             kept.append(type(row)(updated))
         return kept
+
+    async def _release(self, rows: list[Any]) -> None:
+        """Make the claim's rows not called yet due again at once (still claimed, so a recovery
+        stays one), after the run failed; best effort: if this fails too, their lease runs out."""
+        if not rows:
+            return
+        c = self.calls
+        try:
+            async with UnitOfWork(self.sessions) as uow:
+                await uow.session.execute(update(c.table).where(or_(*(self._owns(row) for row in rows)))
+                                          .values({c.due_at.name: func.now()}))
+                await uow.commit()
+        except Exception as error:
+            log.warning("%s: could not release %d claimed rows after a failed run (their lease will run "
+                        "out): %r", self.name, len(rows), error)
 
     async def _handle(self, row: Any) -> None:
         c = self.calls
@@ -320,6 +381,18 @@ class ProviderCallQueue:
     def _owns(self, row: Any) -> ColumnElement[bool]:
         c = self.calls
         return owns(c.table, row, state=c.state, due_at=c.due_at, claimed=c.claimed)
+
+
+def wake_channel(name: str) -> str:
+    """The NOTIFY channel of the queue called `name` (e.g. `provider_calls_email`)."""
+    return f"provider_calls_{name}"
+
+
+def _asyncpg_dsn(sessions: async_sessionmaker[AsyncSession]) -> str:
+    """The DSN asyncpg takes for the database `sessions` are bound to."""
+    engine = sessions.kw["bind"]
+    url = engine.url.set(drivername="postgresql")
+    return str(url.render_as_string(hide_password=False))
 
 
 def _seconds(seconds: float) -> Any:

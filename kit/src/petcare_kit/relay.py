@@ -39,6 +39,7 @@ from petcare_kit import metrics, tracing
 from petcare_kit.db import OUTBOX_CHANNEL
 from petcare_kit.headers import headers_from_json
 from petcare_kit.kafka import describe_cluster, ensure_topics, new_producer
+from petcare_kit.wakeups import listen
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +98,7 @@ class OutboxRelay:
             await connection.execute("SELECT pg_advisory_lock($1)", RELAY_LOCK_KEY)
             self.is_leader = True
             wake = asyncio.Event()
-            await connection.add_listener(OUTBOX_CHANNEL, lambda *_: wake.set())
+            await listen(connection, OUTBOX_CHANNEL, wake.set)
             producer = new_producer(self.config.bootstrap_servers, client_id=self.config.client_id)
             await producer.start()
             self._followed = False  # another replica may have led meanwhile: compare afresh

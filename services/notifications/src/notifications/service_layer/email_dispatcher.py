@@ -9,6 +9,10 @@ SendGrid keeps and shows in Email Activity. A crash after the call (or a timeout
 an accepted email) leaves the delivery claimed with an attempt; before sending again the queue asks
 SendGrid for an email carrying that delivery id, so the email is not sent twice. Without Email
 Activity access the recovery is at least once, and the log says so.
+
+Woken, not only polled: a trigger on `deliveries` (migration 0007) sends a NOTIFY on the queue's
+channel when an email becomes due now, at the commit of the decision that queued it, and the queue
+listens for it (`ProviderCallQueue.run_forever`); the poll stays as the fallback.
 """
 
 from __future__ import annotations
@@ -65,7 +69,9 @@ class EmailDispatcher:
         self.job.wake()
 
     async def run_forever(self) -> None:
-        await self.job.run_forever()
+        """Send due emails until cancelled: at once when a delivery with an email commits (a NOTIFY
+        from the trigger of migration 0007), else every `email_poll_interval_seconds`."""
+        await self.queue.run_forever(self.job)
 
     async def dispatch_due(self) -> int:
         """Claim and send one batch of due emails; how many were claimed."""
