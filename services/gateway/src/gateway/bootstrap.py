@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 from collections.abc import AsyncIterator
 
-import httpx
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from petcare_kit import tracing
@@ -31,6 +29,7 @@ from gateway.entrypoints.api import router
 from gateway.errors import install_gateway_error_handler
 from gateway.forwarding import Gateway
 from gateway.request_ids import AssignRequestId
+from gateway.upstream_calls import new_session
 
 MAX_CONNECTIONS = 200
 
@@ -39,15 +38,10 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     settings = settings or GatewaySettings()
     configure_logging(service=settings.service_name, level=settings.log_level, as_json=settings.log_json)
     tracing.configure(settings.service_name)  # only with an OTLP endpoint in the environment
-    # One line per upstream call duplicates the access log; failures are logged by the gateway itself.
-    logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLogger().level))
-
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # trust_env=False: an HTTP(S)_PROXY in the environment must not route internal calls elsewhere.
-        async with httpx.AsyncClient(limits=httpx.Limits(max_connections=MAX_CONNECTIONS), trust_env=False,
-                                     follow_redirects=False) as http:
-            tracing.instrument_http_client(http)  # client spans; `traceparent` sent up to the service
+        # No proxy from the environment, no redirects; client spans and `traceparent` made by `send`.
+        async with new_session(max_connections=MAX_CONNECTIONS) as http:
             app.state.gateway = Gateway.wire(settings, http)
             with tracing.untraced():  # route-table refreshes (every 30 s) are no request's trace
                 loading = asyncio.create_task(app.state.gateway.catalog.run(), name="route-tables")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
+import aiohttp
 from fastapi import Request
 from petcare_kit.context import correlation_id_var
 from petcare_kit.http import CORRELATION_ID_HEADER, REQUEST_ID_HEADER
@@ -38,7 +38,7 @@ class Gateway:
     _merged: tuple[int, dict[str, Any]] | None = None
 
     @classmethod
-    def wire(cls, settings: GatewaySettings, http: httpx.AsyncClient) -> Gateway:
+    def wire(cls, settings: GatewaySettings, http: aiohttp.ClientSession) -> Gateway:
         services = settings.upstreams()
         catalog = UpstreamCatalog(services, http, refresh_seconds=settings.routes_refresh_seconds,
                                   retry_max_seconds=settings.routes_retry_max_seconds,

@@ -14,7 +14,7 @@ import asyncio
 import logging
 from typing import Any
 
-import httpx
+import aiohttp
 
 from gateway.routing import RouteTable
 from gateway.upstream_calls import send
@@ -25,7 +25,7 @@ FIRST_RETRY_SECONDS = 0.1
 
 
 class UpstreamCatalog:
-    def __init__(self, services: dict[str, str], http: httpx.AsyncClient, *, refresh_seconds: float,
+    def __init__(self, services: dict[str, str], http: aiohttp.ClientSession, *, refresh_seconds: float,
                  retry_max_seconds: float, timeout: float) -> None:
         self.services = dict(services)
         self.http = http
@@ -64,8 +64,9 @@ class UpstreamCatalog:
             await asyncio.sleep(pause)
 
     async def load(self, name: str) -> None:
-        response = await send(self.http, "GET", f"{self.services[name]}/openapi.json", timeout=self.timeout)
-        response.raise_for_status()
+        response = await send(self.http, "GET", f"{self.services[name]}/openapi.json", time_limit=self.timeout)
+        if response.status != 200:
+            raise ValueError(f"/openapi.json answered {response.status}")
         document = response.json()
         if not isinstance(document, dict) or not isinstance(document.get("paths"), dict):
             raise ValueError("not an OpenAPI document: no `paths`")

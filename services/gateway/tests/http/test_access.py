@@ -107,7 +107,7 @@ def test_another_company_in_the_path_is_404(gateway, admin, assert_error, fake_s
     assert fake_state.calls["company_summary"] == 1
 
 
-def test_a_revoked_session_is_refused_on_the_very_next_request_by_every_replica(
+def test_r_inact_2_a_revoked_session_is_refused_on_the_very_next_request_by_every_replica(
         start_gateway, upstreams, client_person, fake_state, assert_error):
     replicas = [start_gateway(upstreams), start_gateway(upstreams)]
     path, headers = f"/api/clients/clients/{client_person.person_id}", client_person.headers()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import httpx
+import aiohttp
 from gateway.upstream_calls import _Attempt, _retry_reason, is_idempotent
 
 
@@ -16,14 +16,16 @@ def test_idempotent_methods_and_keyed_posts_may_be_repeated():
 
 def test_a_post_is_sent_again_only_when_it_surely_never_arrived():
     reused, fresh = _Attempt(), _Attempt(opened_connection=True)
-    dropped = httpx.RemoteProtocolError("Server disconnected without sending a response.")
-    assert _retry_reason(httpx.ConnectError("refused"), fresh, idempotent=False) == "connect_failed"
+    dropped = aiohttp.ServerDisconnectedError()
+    refused = aiohttp.ClientConnectorError(None, OSError(111, "refused"))  # type: ignore[arg-type]
+    assert _retry_reason(refused, fresh, idempotent=False) == "connect_failed"
     assert _retry_reason(dropped, reused, idempotent=False) == "stale_connection"
-    assert _retry_reason(httpx.ReadError("reset"), reused, idempotent=False) == "stale_connection"
+    assert _retry_reason(aiohttp.ClientOSError(104, "reset"), reused, idempotent=False) == "stale_connection"
     assert _retry_reason(dropped, fresh, idempotent=False) is None, "a new connection that died: it may have run"
     assert _retry_reason(dropped, _Attempt(answer_started=True), idempotent=False) is None
     assert _retry_reason(dropped, fresh, idempotent=True) == "idempotent"
 
 
 def test_a_timeout_is_never_repeated():
-    assert _retry_reason(httpx.ReadTimeout("slow"), _Attempt(), idempotent=True) is None
+    assert _retry_reason(TimeoutError(), _Attempt(), idempotent=True) is None
+    assert _retry_reason(aiohttp.SocketTimeoutError("slow"), _Attempt(), idempotent=True) is None
