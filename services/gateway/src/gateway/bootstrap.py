@@ -1,7 +1,8 @@
 """The composition root: settings → HTTP client → route catalog, access policy, proxy → app.
 
 Middleware, outermost first: CORS (so even refusals carry CORS headers a browser can read),
-request id, the kit's request context (logs, metrics, `X-Request-Id` on the response), the body
+request id, the request context (logs, metrics, `X-Request-Id` on the response: the kit's, as
+plain ASGI in request_context.py), the body
 size limit, then the routes. Nothing is kept between requests except route tables and per-replica
 rate-limit buckets, so replicas need no shared memory.
 """
@@ -20,7 +21,6 @@ from petcare_kit.http import (
     REQUEST_ID_HEADER,
     BodySizeLimit,
     install_error_handlers,
-    install_request_context,
 )
 from petcare_kit.logging import configure_logging
 
@@ -28,6 +28,7 @@ from gateway.config import GatewaySettings
 from gateway.entrypoints.api import router
 from gateway.errors import install_gateway_error_handler
 from gateway.forwarding import Gateway
+from gateway.request_context import RequestContext
 from gateway.request_ids import AssignRequestId
 from gateway.upstream_calls import new_session
 
@@ -60,7 +61,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     install_error_handlers(app)
     install_gateway_error_handler(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
-    install_request_context(app)
+    app.add_middleware(RequestContext)  # the kit's install_request_context, as plain ASGI
     app.add_middleware(AssignRequestId)
     app.add_middleware(
         CORSMiddleware,
