@@ -25,7 +25,7 @@ from petcare_kit.http import (
 from petcare_kit.logging import configure_logging
 
 from gateway.config import GatewaySettings
-from gateway.entrypoints.api import router
+from gateway.entrypoints.api import FORWARD_ROUTE, router
 from gateway.errors import install_gateway_error_handler
 from gateway.forwarding import Gateway
 from gateway.request_context import RequestContext
@@ -73,5 +73,6 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         max_age=600,
     )
     app.include_router(router)
+    app.router.routes.append(FORWARD_ROUTE)
     tracing.instrument_app(app)
     return app

@@ -14,6 +14,8 @@ from petcare_kit.probes import Health
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, Field
 from starlette.responses import Response
+from starlette.routing import Match, Route
+from starlette.types import Scope
 
 from gateway.forwarding import Gateway
 
@@ -72,6 +74,22 @@ async def docs() -> HTMLResponse:
     )
 
 
-@router.api_route("/api/{service}/{path:path}", methods=FORWARDED_METHODS, include_in_schema=False)
-async def forward(request: Request, service: str, path: str) -> Response:
-    return await _gateway(request).handle(request, service)
+async def forward(request: Request) -> Response:
+    return await _gateway(request).handle(request, request.path_params["service"])
+
+
+class _NamedRoute(Route):
+    """A Starlette route that puts itself in the scope as FastAPI's do (`scope["route"]`), so its
+    requests are counted under its template (request_context.py), not as unmatched."""
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        match, child_scope = super().matches(scope)
+        if match != Match.NONE:
+            child_scope["route"] = self
+        return match, child_scope
+
+
+FORWARD_ROUTE = _NamedRoute("/api/{service}/{path:path}", forward, methods=FORWARDED_METHODS,
+                            include_in_schema=False)
+"""Every request for a service. A plain Starlette route: FastAPI's parameter and dependency
+machinery had nothing to do here but cost about a twelfth of the gateway's CPU per request."""
