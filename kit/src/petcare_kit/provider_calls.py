@@ -56,7 +56,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from sqlalchemy import Column, ColumnElement, Table, func, or_, select, text, update
+from sqlalchemy import Column, ColumnElement, Table, and_, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from petcare_kit import tracing
@@ -235,15 +235,14 @@ class ProviderCallQueue:
             # rows in one batch, in another order) deadlocked under load in the end-to-end bench;
             # the aborted hold failed the run and stranded the claim's rows until their lease ran
             # out (emails 2 minutes late). A skipped row is still ours under its current lease.
-            free = select(c.table.c.id).where(or_(*(self._owns(row) for row in rows))).with_for_update(
-                skip_locked=True).scalar_subquery()
+            free = select(c.table.c.id).where(self._owns_all(rows)).with_for_update(skip_locked=True).scalar_subquery()
             renewed: dict[Any, Any] = dict((await uow.session.execute(
                 update(c.table).where(c.table.c.id.in_(free))
                 .values({c.due_at.name: func.now() + _seconds(self._rest_lease)})
                 .returning(c.table.c.id, c.due_at))).all())
             others = [row for row in rows if row.id not in renewed]
-            busy = set((await uow.session.execute(select(c.table.c.id).where(
-                or_(*(self._owns(row) for row in others))))).scalars()) if others else set()
+            busy = set((await uow.session.execute(select(c.table.c.id).where(self._owns_all(others)))).scalars()
+                       ) if others else set()
             await uow.commit()
         kept = []
         for row in rows:
@@ -266,7 +265,7 @@ class ProviderCallQueue:
         c = self.calls
         try:
             async with UnitOfWork(self.sessions) as uow:
-                await uow.session.execute(update(c.table).where(or_(*(self._owns(row) for row in rows)))
+                await uow.session.execute(update(c.table).where(self._owns_all(rows))
                                           .values({c.due_at.name: func.now()}))
                 await uow.commit()
         except Exception as error:
@@ -381,6 +380,16 @@ class ProviderCallQueue:
     def _owns(self, row: Any) -> ColumnElement[bool]:
         c = self.calls
         return owns(c.table, row, state=c.state, due_at=c.due_at, claimed=c.claimed)
+
+    def _owns_all(self, rows: Sequence[Any]) -> ColumnElement[bool]:
+        """`_owns` of each row, as one `id IN (...)` per lease end: the rows of a claim share one
+        (set by one statement), so this is a primary-key look-up, not an OR of 20 conditions that
+        made holding a batch the slowest step of a call (13 ms of 38 per email)."""
+        c, by_lease = self.calls, dict[Any, list[Any]]()
+        for row in rows:
+            by_lease.setdefault(row.claimed_until, []).append(row.id)
+        return or_(*(and_(c.table.c.id.in_(ids), c.state == c.claimed, c.due_at == until)
+                     for until, ids in by_lease.items()))
 
 
 def wake_channel(name: str) -> str:
