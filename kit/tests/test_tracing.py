@@ -20,6 +20,7 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 from petcare_contracts.events import clients
+from petcare_contracts.events.common import Contact
 from petcare_kit import tracing
 from petcare_kit.consumer import BatchConsumer, EventRouter
 from petcare_kit.db import KIT_METADATA, create_engine, session_factory
@@ -204,3 +205,66 @@ async def test_a_queued_call_and_what_its_outcome_publishes_join_the_trace_it_wa
     assert refused.status.description == "invalid address"
     [published] = [r[0] for r in await _rows(sessions, OUT_TOPIC + ".sent")]
     assert traceparent(await outbox_headers_of(sessions, published)) == (trace_id, sent.context.span_id)
+
+
+@pytest.mark.asyncio(loop_scope="session")
+async def test_an_event_that_waited_is_handled_in_its_own_trace_not_in_the_one_that_released_it(sessions, spans):
+    """An activation email's event can reach notifications before the client it names (another
+    partition); it waits, and the client's event replays it. Its email belongs to the request that
+    asked for it: the replay's `process` span is a child of the waiting record's send, in its trace."""
+    from datetime import timedelta
+
+    from petcare_contracts import envelope_headers, new_envelope
+    from petcare_contracts.events import billing
+    from petcare_kit.waiting import WAITING_METADATA, NotKnownYet, WaitingRoom
+
+    async with sessions() as session, session.begin():
+        await (await session.connection()).run_sync(WAITING_METADATA.create_all)
+    company, client = uuid4(), uuid4()
+    known: set = set()
+    queued: list[dict] = []
+    group = f"tracing-wait-{uuid4().hex[:6]}"
+    router = EventRouter(waiting=WaitingRoom(group, timedelta(hours=1)))
+
+    async def on_paid(uow, envelope, event) -> None:
+        if event.client_id not in known:
+            raise NotKnownYet(event.client_id)
+        queued.append(tracing.with_trace_context({"to": "owner@example.com"}))
+
+    async def on_added(uow, envelope, event) -> None:
+        known.add(event.client_id)
+        await router.replay_waiting(uow, event.client_id)
+
+    router.add(billing.PaymentSucceeded, on_paid)
+    router.add(clients.ClientAdded, on_added)
+    consumer = BatchConsumer(group=group, topics=["billing.events", "clients.events"], router=router,
+                             sessions=sessions)
+    tracer = trace.get_tracer("test", tracer_provider=tracing._provider)
+
+    def sent_in_a_trace_of_its_own(payload, offset: int) -> tuple[Record, int]:
+        envelope = new_envelope(payload, company_id=company, correlation_id="kit-test")
+        request = tracer.start_span(f"POST {envelope.type}", kind=SpanKind.SERVER)
+        with trace.use_span(request, end_on_exit=True):
+            stored = [*envelope_headers(envelope), *tracing.outbox_headers()]  # as the outbox row keeps them
+            headers, send = tracing.start_publish(payload.topic, stored)
+            tracing.end_spans([send])
+        record = Record(payload.topic, 0, offset, payload.partition_key().encode(),
+                        envelope.model_dump_json().encode(), headers)
+        return record, request.get_span_context().trace_id
+
+    paid, paid_trace = sent_in_a_trace_of_its_own(billing.PaymentSucceeded(
+        payment_id=uuid4(), invoice_id=uuid4(), client_id=client, amount_cents=2500, initiated_by="client"), 1)
+    added, added_trace = sent_in_a_trace_of_its_own(clients.ClientAdded(client_id=client, contact=Contact(
+        first_name="Ada", last_name="King", emails=["ada@example.com"], phones=[])), 2)
+    await consumer.handle_batch([paid])  # waits: the client is not known yet
+    assert queued == []
+    await consumer.handle_batch([added])  # the client appears: the payment is replayed
+    assert len(queued) == 1
+
+    with tracing.provider_call("email", tracing.trace_context_of(queued[0])):
+        pass
+    [call] = [s for s in spans.get_finished_spans() if s.kind == SpanKind.CLIENT]
+    assert call.context.trace_id == paid_trace != added_trace
+    replay = next(s for s in spans.get_finished_spans() if s.context.span_id == call.parent.span_id)
+    assert (replay.name, replay.kind, replay.context.trace_id) == ("process billing.events", SpanKind.CONSUMER,
+                                                                  paid_trace)

@@ -131,17 +131,24 @@ def find(spans: list[ReceivedSpan], **wanted: Any) -> list[ReceivedSpan]:
     return [s for s in spans if all(getattr(s, k) == v for k, v in wanted.items())]
 
 
-async def the_trace(receiver: OtlpReceiver, trace_id_of: Any, complete: Any, timeout: float = 30) -> list:
-    """The spans of the trace `trace_id_of(all spans)` names, once `complete(spans)` holds."""
+async def the_trace(receiver: OtlpReceiver, trace_id_of: Any, complete: Any, stray: Any,
+                    timeout: float = 120) -> list:
+    """The spans of the trace `trace_id_of(all spans)` names, once `complete(spans)` holds. Fails at
+    once when a span `stray(span)` names arrives in another trace (a link lost on the way), and after
+    `timeout` seconds otherwise: a deadline, not a wait. Exporters batch and retry with back-off, so
+    on a loaded CI machine a span can arrive tens of seconds after the email (seen: over 30 s)."""
     deadline = time.monotonic() + timeout
     spans: list[ReceivedSpan] = []
     while time.monotonic() < deadline:
-        trace_id = trace_id_of(list(receiver.spans))
+        everything = list(receiver.spans)
+        trace_id = trace_id_of(everything)
         spans = receiver.trace(trace_id) if trace_id else []
         if spans and complete(spans):
             return spans
+        lost = [s for s in everything if stray(s) and trace_id and s.trace_id != trace_id]
+        assert not lost, f"{lost[0].service} {lost[0].name} is in another trace ({lost[0].trace_id}) than the POST's"
         await asyncio.sleep(0.3)
-    raise AssertionError(f"the trace is not complete after {timeout}s: " +
+    raise AssertionError(f"the trace is not complete after {timeout}s ({receiver.requests} exports received): " +
                          "\n".join(f"{s.service} {s.name} kind={s.kind} {s.span_id}<-{s.parent_id}" for s in spans))
 
 
@@ -176,7 +183,10 @@ async def test_one_trace_from_a_post_at_the_gateway_to_the_email_at_the_sandbox(
         emails = find(spans, service="notifications", kind=SpanMessage.SPAN_KIND_CLIENT, name="email send")
         return bool(emails) and any(s.parent_id == emails[0].span_id for s in spans)
 
-    spans = await the_trace(receiver, post_at_the_gateway, complete)
+    def email_send(span: ReceivedSpan) -> bool:
+        return (span.service, span.name, span.kind) == ("notifications", "email send", SpanMessage.SPAN_KIND_CLIENT)
+
+    spans = await the_trace(receiver, post_at_the_gateway, complete, stray=email_send)
     by_id = {s.span_id: s for s in spans}
 
     def parent(span: ReceivedSpan) -> ReceivedSpan:

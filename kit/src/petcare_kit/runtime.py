@@ -37,6 +37,25 @@ from petcare_kit.unit_of_work import UnitOfWork
 log = logging.getLogger(__name__)
 
 STARTUP_TIMEOUT_SECONDS = 120
+CONSUMER_GRACE_SECONDS = 15
+"""How long stopping waits for the batches in hand to finish (FastStream's graceful timeout)."""
+STOP_STEP_SECONDS = 10.0
+"""How long one step of stopping may take beyond its own grace: seen, a consumer whose broker never
+answered its leave or commit kept a stopping service waiting for minutes."""
+
+
+async def _bounded(what: str, step: Any, seconds: float | None = None) -> None:
+    """Await `step` (a coroutine or task) for at most `seconds` (`STOP_STEP_SECONDS` by default); one
+    that fails is logged, one that overruns is cancelled without waiting for it and logged."""
+    seconds = STOP_STEP_SECONDS if seconds is None else seconds
+    task = asyncio.ensure_future(step)
+    done, _ = await asyncio.wait({task}, timeout=seconds)
+    if not done:
+        task.cancel()
+        log.warning("stopping: %s did not finish within %.1f s; left behind", what, seconds)
+        return
+    if not task.cancelled() and (error := task.exception()) is not None:
+        log.warning("stopping: %s failed: %r", what, error)
 
 
 class ServiceRuntime:
@@ -63,7 +82,7 @@ class ServiceRuntime:
             client_id=settings.service_name,
             consumer_only=True,
             allow_auto_create_topics=False,
-            graceful_timeout=15,
+            graceful_timeout=CONSUMER_GRACE_SECONDS,
             logger=logging.getLogger(f"{settings.service_name}.consumer"),
         )
         if self.consumer is not None:
@@ -135,20 +154,19 @@ class ServiceRuntime:
         log.info("service started", extra={"publishes": self.publishes, "consumes": self.consumes})
 
     async def stop(self) -> None:
-        """Stop taking messages first (in-flight batches finish), then the relay, then connections."""
+        """Stop taking messages first (in-flight batches finish), then the relay, then connections.
+        Each step is bounded (`STOP_STEP_SECONDS`): one that hangs is logged and left behind, so a
+        stopping replica always ends. Nothing is lost by that: offsets and outbox marks are written
+        only after their work is committed, so what a cut step had in hand is done again."""
         if self._watch_task is not None:
             self._watch_task.cancel()  # no recovery (a consumer restart) during shutdown
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._watch_task
-        with contextlib.suppress(Exception):
-            await self.broker.stop()
+            await _bounded("the broker watch", self._watch_task)
+        await _bounded("the consumers", self.broker.stop(), STOP_STEP_SECONDS + CONSUMER_GRACE_SECONDS)
         for task in [*self._background_tasks, *([self._relay_task] if self._relay_task else [])]:
             task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
-        with contextlib.suppress(Exception):
-            await self.broker_watch.close()
-        await self.engine.dispose()
+            await _bounded(task.get_name(), task)
+        await _bounded("the broker watch's clients", self.broker_watch.close())
+        await _bounded("the database pool", self.engine.dispose())
 
     async def check_database(self) -> None:
         async with self.engine.connect() as connection:

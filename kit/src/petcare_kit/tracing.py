@@ -167,9 +167,10 @@ def end_spans(spans: Sequence[PublishSpan], error: BaseException | None = None) 
 
 
 def processing(records: Sequence[Any], group: str, envelope: Any = None) -> contextlib.AbstractContextManager[Any]:
-    """The current span while a consumer handles `records` (aiokafka ConsumerRecords: one, or a run
-    handled together) of `envelope` (the first one's): `process <topic>`, a child of the first
-    record's `traceparent`, linked to the others'. A no-op context when tracing is off."""
+    """The current span while a consumer handles `records` (aiokafka ConsumerRecords, or the waiting
+    room's OriginalRecords: one, or a run handled together) of `envelope` (the first one's):
+    `process <topic>`, a child of the first record's `traceparent`, linked to the others'. A no-op
+    context when tracing is off."""
     if not _enabled or not records:
         return _NO_SPAN
     first = records[0]
@@ -178,8 +179,11 @@ def processing(records: Sequence[Any], group: str, envelope: Any = None) -> cont
              .is_valid]
     attributes: dict[str, Any] = {
         "messaging.system": "kafka", "messaging.operation.type": "process", "messaging.operation.name": "process",
-        "messaging.destination.name": first.topic, "messaging.consumer.group.name": group,
-        "messaging.destination.partition.id": str(first.partition), "messaging.kafka.offset": first.offset}
+        "messaging.destination.name": first.topic, "messaging.consumer.group.name": group}
+    if first.partition is not None:  # None: an event the waiting room kept before it recorded where from
+        attributes["messaging.destination.partition.id"] = str(first.partition)
+    if first.offset is not None:
+        attributes["messaging.kafka.offset"] = first.offset
     if len(records) > 1:
         attributes["messaging.batch.message_count"] = len(records)
     if envelope is not None:

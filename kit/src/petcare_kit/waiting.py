@@ -44,6 +44,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from petcare_kit import tracing
 from petcare_kit.background import PeriodicJob
 from petcare_kit.context import correlation_id_var
 from petcare_kit.dead_letters import OriginalRecord, dead_letter
@@ -139,7 +140,10 @@ class WaitingRoom:
         token = correlation_id_var.set(envelope.correlation_id)
         savepoint = await uow.session.begin_nested()
         try:
-            await handler(uow, envelope, payload)
+            # Under the parked record's own trace, not the one of the event that released it: what the
+            # handler publishes or queues (an email) belongs to the request that caused the event.
+            with tracing.processing([original], self.group, envelope):
+                await handler(uow, envelope, payload)
             await savepoint.commit()
         except NotKnownYet as missing:
             await savepoint.rollback()
