@@ -2,7 +2,11 @@
 service with the identity header the gateway would send (the baseline), and through the gateway,
 which verifies the token, asks clients whether the session still holds (no cache: a deactivated
 client is refused at once on every replica), checks roles and proxies. Also the session check
-alone, and the memory of both services at rest. Same machine, same run, same HTTP client."""
+alone, and the memory of both services at rest. Same machine, same run, same HTTP client.
+
+Besides rates and latencies, the CPU time each process spent per request (`cpu_ms_per_request`):
+on a crowded machine rates move with the neighbours' load, while CPU per request moves far less,
+and it says which process a variant's time goes to."""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from uuid import UUID
 
 import httpx
 import jwt
+import psutil
 from petcare_kit.identity import Identity, Role, sign_identity
 from suite.suite_harness import INTERNAL_AUTH_SECRET, TOKEN_SIGNING_SECRET, Suite
 
@@ -38,6 +43,11 @@ async def _load(url: str, headers_for, count: int) -> tuple[float, list[float]]:
         await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
         elapsed = time.perf_counter() - started
     return count / elapsed, latencies
+
+
+def _cpu_seconds(process: psutil.Process) -> float:
+    times = process.cpu_times()
+    return times.user + times.system
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -73,19 +83,27 @@ async def run(infra: Infra, *, count: int, repetitions: int) -> dict:
         for url, headers_for in variants.values():
             await _load(url, headers_for, min(200, count))  # warm up connections and caches
         measured: dict[str, tuple[list, list, list]] = {name: ([], [], []) for name in variants}
+        processes = {"clients": psutil.Process(infra.processes["bench-clients"].pid),
+                     "gateway": psutil.Process(infra.processes["bench-gateway"].pid),
+                     "load_client": psutil.Process()}
+        cpu_ms: dict[str, dict[str, list[float]]] = {name: {p: [] for p in processes} for name in variants}
         # Interleaved (direct, check, gateway, direct, ...): on a shared machine the load changes
         # over minutes, and each variant should see the same.
         for run_no in range(repetitions):
             for name, (url, headers_for) in variants.items():
                 rates, p50s, p95s = measured[name]
+                cpu_before = {p: _cpu_seconds(process) for p, process in processes.items()}
                 rate, latencies = await _load(url, headers_for, count)
+                for p, process in processes.items():
+                    cpu_ms[name][p].append((_cpu_seconds(process) - cpu_before[p]) * 1000 / count)
                 rates.append(rate)
                 p50s.append(_percentile(latencies, 0.5))
                 p95s.append(_percentile(latencies, 0.95))
                 log(f"gateway bench {name} run {run_no + 1}: {rate:,.0f} req/s, p50 {p50s[-1]} ms")
         for name, (rates, p50s, p95s) in measured.items():
             results[name] = {"requests_per_s": summary(rates), "latency_ms_p50": summary(p50s, 2),
-                             "latency_ms_p95": summary(p95s, 2)}
+                             "latency_ms_p95": summary(p95s, 2),
+                             "cpu_ms_per_request": {p: summary(v, 2) for p, v in cpu_ms[name].items()}}
         results["through_vs_direct_per_run"] = [  # each pair measured back to back
             round(through / direct, 3) for direct, through in zip(measured["direct_to_clients"][0],
                                                                   measured["through_gateway"][0], strict=True)]

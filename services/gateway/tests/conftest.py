@@ -96,6 +96,11 @@ def fake_clients(state: FakeState) -> FastAPI:
         return {"headers": dict(request.headers), "path": request.url.path,
                 "query": str(request.query_params)}
 
+    @app.post("/echo", **allow(PUBLIC))
+    async def echo_body(request: Request) -> dict:
+        body = await request.body()
+        return {"headers": dict(request.headers), "body": body.decode("latin-1")}
+
     @app.get("/clients/{client_id}", **allow(*PEOPLE))
     async def get_client(client_id: UUID, identity: IdentityDep, request: Request) -> dict:
         state.calls["get_client"] += 1

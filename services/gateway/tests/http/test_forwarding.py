@@ -50,6 +50,14 @@ def test_credentials_and_hop_by_hop_headers_stay_at_the_gateway(gateway):
     assert echoed["path"] == "/echo" and echoed["query"] == "b=2&a=%2F"
 
 
+def test_bodies_go_up_as_sent_with_their_content_type_and_none_made_up(gateway):
+    typed = gateway.post("/api/clients/echo", content=b'{"a": 1}', headers={"Content-Type": "application/json"})
+    assert typed.json()["body"] == '{"a": 1}' and typed.json()["headers"]["content-type"] == "application/json"
+    untyped = gateway.post("/api/clients/echo", content=b"raw bytes")
+    assert untyped.json()["body"] == "raw bytes" and "content-type" not in untyped.json()["headers"]
+    assert untyped.json()["headers"]["content-length"] == "9"
+
+
 def test_encoded_paths_reach_the_service_as_sent_and_keep_a_valid_signature(gateway, client_person):
     response = gateway.get("/api/clients/files/a%20caf%C3%A9/n/v", headers=client_person.headers())
     assert response.status_code == 200, response.text
