@@ -143,7 +143,7 @@ async def send(http: aiohttp.ClientSession, method: str, url: URL | str, *,
         attempt = _Attempt()
         try:
             with _span(method, target) as (trace_headers, span):
-                answer = await _one_call(http, method, target, CIMultiDict([*pairs, *trace_headers]), body,
+                answer = await _one_call(http, method, target, _with_trace(pairs, trace_headers), body,
                                          time_limit, attempt)
                 if span is not None:
                     span.set_attribute("http.response.status_code", answer.status)
@@ -156,6 +156,14 @@ async def send(http: aiohttp.ClientSession, method: str, url: URL | str, *,
             log.info("%s %s failed (%r, %s); sending it again on another connection",
                      method, target.with_query(None), error, reason)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _with_trace(pairs: list[tuple[str, str]], trace_headers: tuple[tuple[str, str], ...]) -> CIMultiDict[str]:
+    """The headers to send: the span's context replaces any the caller sent (`traceparent`...)."""
+    if not trace_headers:
+        return CIMultiDict(pairs)
+    replaced = {name.lower() for name, _ in trace_headers}
+    return CIMultiDict([*(pair for pair in pairs if pair[0].lower() not in replaced), *trace_headers])
 
 
 async def _one_call(http: aiohttp.ClientSession, method: str, url: URL, headers: CIMultiDict[str],

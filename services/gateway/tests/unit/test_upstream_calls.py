@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import aiohttp
-from gateway.upstream_calls import _Attempt, _retry_reason, is_idempotent
+from gateway.upstream_calls import _Attempt, _retry_reason, _with_trace, is_idempotent
 
 
 def test_idempotent_methods_and_keyed_posts_may_be_repeated():
@@ -29,3 +29,11 @@ def test_a_post_is_sent_again_only_when_it_surely_never_arrived():
 def test_a_timeout_is_never_repeated():
     assert _retry_reason(TimeoutError(), _Attempt(), idempotent=True) is None
     assert _retry_reason(aiohttp.SocketTimeoutError("slow"), _Attempt(), idempotent=True) is None
+
+
+def test_the_span_context_replaces_the_one_the_caller_sent():
+    caller = [("traceparent", "00-caller-01"), ("Tracestate", "x=1"), ("accept", "a/b")]
+    sent = _with_trace(caller, (("traceparent", "00-gateway-01"),))
+    assert sent.getall("traceparent") == ["00-gateway-01"] and sent["accept"] == "a/b"
+    assert sent["tracestate"] == "x=1"
+    assert _with_trace(caller, ()).getall("traceparent") == ["00-caller-01"], "tracing off: passed on"
