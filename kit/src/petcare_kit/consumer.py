@@ -148,17 +148,41 @@ class EventRouter:
     def batch_handler_for(self, envelope: Envelope) -> BatchHandler | None:
         return self._batch_handlers.get((envelope.type, envelope.version))
 
+    def batch_handler_for_key(self, key: tuple[str, int]) -> BatchHandler | None:
+        """The batch handler of (event type, version), if one is registered."""
+        return self._batch_handlers.get(key)
+
 
 class HandlerFailed(Exception):
     """A handler raised something that is not transient; the batch is replayed message by message."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Incoming:
     record: Any  # aiokafka ConsumerRecord
     envelope: Envelope | None = None
     payload: EventPayload | None = None
     problem: str | None = None
+
+
+class _NewIds:
+    """The ids a batch claimed and has not handled yet, set-like (`in`, `discard`): every claimed id
+    but those the inbox had before (`seen_before`, usually none) and those already taken by this
+    batch (an id twice in one batch is handled once). Keyed by `UUID.int`: `UUID.__hash__` is Python
+    code, an int's hash is not, and this is asked once per message."""
+
+    __slots__ = ("_seen_before", "_taken")
+
+    def __init__(self, seen_before: set[UUID]) -> None:
+        self._seen_before = {message_id.int for message_id in seen_before}
+        self._taken: set[int] = set()
+
+    def __contains__(self, message_id: object) -> bool:
+        key = message_id.int if isinstance(message_id, UUID) else None
+        return key is not None and key not in self._taken and key not in self._seen_before
+
+    def discard(self, message_id: UUID) -> None:
+        self._taken.add(message_id.int)
 
 
 class _Run:
@@ -169,15 +193,6 @@ class _Run:
         self.handler: BatchHandler | None = None
         self.messages: list[tuple[Envelope, Any]] = []
         self.records: list[Any] = []
-
-    async def add(self, handler: BatchHandler, envelope: Envelope, payload: EventPayload | None,
-                  record: Any = None) -> None:
-        if handler is not self.handler:
-            await self.flush()
-            self.handler = handler
-        self.messages.append((envelope, payload))
-        if record is not None:
-            self.records.append(record)
 
     async def flush(self) -> None:
         handler, messages, records = self.handler, self.messages, self.records
@@ -238,7 +253,8 @@ class BatchConsumer:
         for outcome, count in outcomes.items():
             metrics.MESSAGES_CONSUMED.labels(self.group, outcome).inc(count)
 
-    def _decode(self, record: Any) -> Incoming:
+    @staticmethod
+    def _decode(record: Any) -> Incoming:
         try:
             envelope, payload = decode(record.value)
         except ContractError as error:
@@ -248,29 +264,50 @@ class BatchConsumer:
     async def _apply(self, incoming: list[Incoming], *, isolated: bool) -> dict[str, int]:
         outcomes = {"handled": 0, "duplicate": 0, "ignored": 0, "dead_lettered": 0, "waiting": 0}
         async with UnitOfWork(self.sessions) as uow:
-            new_ids = await self._claim(uow, incoming) if not isolated else set()
-            run = _Run(uow, self.group)
-            for item in incoming:
-                envelope = item.envelope
-                batch_handler = self.router.batch_handler_for(envelope) if envelope and not isolated else None
-                if envelope is None or batch_handler is None:
-                    await run.flush()
-                    outcomes[await self._apply_one(uow, item, new_ids, isolated=isolated)] += 1
-                elif envelope.id not in new_ids:
-                    outcomes["duplicate"] += 1
-                else:
-                    new_ids.discard(envelope.id)
-                    await run.add(batch_handler, envelope, item.payload, item.record)
-                    outcomes["handled"] += 1
-            await run.flush()
+            if isolated:
+                for item in incoming:
+                    outcomes[await self._apply_one(uow, item, set(), isolated=True)] += 1
+            else:
+                await self._apply_claimed(uow, incoming, outcomes)
             await uow.commit()
         return outcomes
 
-    async def _claim(self, uow: UnitOfWork, incoming: list[Incoming]) -> set:
-        ids = [i.envelope.id for i in incoming if i.envelope and self.router.handler_for(i.envelope)]
-        return await inbox.claim(uow.session, self.group, ids)
+    async def _apply_claimed(self, uow: UnitOfWork, incoming: list[Incoming], outcomes: dict[str, int]) -> None:
+        """The batch in one go: claim every handled id with one statement, then hand runs of new
+        messages of a batch-handled type to their batch handler and the others one by one. The
+        handlers are looked up once per event type of the batch, not once per message."""
+        batch_handlers = {key: self.router.batch_handler_for_key(key)
+                          for key in {(i.envelope.type, i.envelope.version) for i in incoming if i.envelope}}
+        new_ids = await self._claim(uow, incoming)
+        run = _Run(uow, self.group)
+        duplicate = handled = 0
+        for item in incoming:
+            envelope = item.envelope
+            batch_handler = batch_handlers[(envelope.type, envelope.version)] if envelope is not None else None
+            if envelope is None or batch_handler is None:
+                await run.flush()
+                outcomes[await self._apply_one(uow, item, new_ids, isolated=False)] += 1
+            elif envelope.id not in new_ids:
+                duplicate += 1
+            else:
+                new_ids.discard(envelope.id)
+                if batch_handler is not run.handler:
+                    await run.flush()
+                    run.handler = batch_handler
+                run.messages.append((envelope, item.payload))
+                run.records.append(item.record)
+                handled += 1
+        await run.flush()
+        outcomes["duplicate"] += duplicate
+        outcomes["handled"] += handled
 
-    async def _apply_one(self, uow: UnitOfWork, item: Incoming, new_ids: set, *, isolated: bool) -> str:
+    async def _claim(self, uow: UnitOfWork, incoming: list[Incoming]) -> _NewIds | set[UUID]:
+        handled = self.router.handled_types
+        ids = [i.envelope.id for i in incoming if i.envelope and (i.envelope.type, i.envelope.version) in handled]
+        return _NewIds(await inbox.claim_batch(uow.session, self.group, ids))
+
+    async def _apply_one(self, uow: UnitOfWork, item: Incoming, new_ids: _NewIds | set[UUID], *,
+                         isolated: bool) -> str:
         if item.problem is not None:
             await self._dead_letter(uow, item, item.problem)
             return "dead_lettered"
@@ -285,8 +322,8 @@ class BatchConsumer:
         finally:
             correlation_id_var.reset(token)
 
-    async def _apply_known(self, uow: UnitOfWork, item: Incoming, handler: Handler, new_ids: set, *,
-                           isolated: bool) -> str:
+    async def _apply_known(self, uow: UnitOfWork, item: Incoming, handler: Handler,
+                           new_ids: _NewIds | set[UUID], *, isolated: bool) -> str:
         assert item.envelope is not None
         if isolated:
             return await self._apply_in_savepoint(uow, item, handler)

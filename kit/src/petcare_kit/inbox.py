@@ -24,3 +24,22 @@ async def claim(session: AsyncSession, consumer_group: str, message_ids: Iterabl
     if not ids:
         return set()
     return set((await session.execute(_CLAIM, {"group": consumer_group, "ids": ids})).scalars())
+
+
+# The batch form answers the other way round: the ids that were there already (a redelivery, a
+# replay), usually none, instead of the new ones, usually all: no rows to send back and convert.
+_CLAIM_BATCH = text(
+    "WITH batch AS (SELECT unnest(:ids) AS id), "
+    "claimed AS (INSERT INTO inbox (consumer_group, message_id) SELECT :group, id FROM batch "
+    "ON CONFLICT DO NOTHING RETURNING message_id) "
+    "SELECT id FROM batch EXCEPT SELECT message_id FROM claimed"
+).bindparams(bindparam("ids", type_=ARRAY(Uuid)))
+
+
+async def claim_batch(session: AsyncSession, consumer_group: str, message_ids: list[UUID]) -> set[UUID]:
+    """Record the ids (one statement, in the session's transaction); return those recorded before,
+    i.e. the messages this group has handled already. An id twice in `message_ids` is recorded once
+    and is not among the returned ones: telling its second copy apart is the caller's job."""
+    if not message_ids:
+        return set()
+    return set((await session.execute(_CLAIM_BATCH, {"group": consumer_group, "ids": message_ids})).scalars())
