@@ -54,7 +54,7 @@ async def test_a_database_at_the_old_heads_upgrades_keeping_people_numbers_and_c
             account = await SqlAccounts(session).get(company)
             published = [json.loads(value) for value in (await session.execute(text(
                 "SELECT value FROM outbox WHERE topic = 'texting.events'"))).scalars()]
-        assert versions == ["0007_publish_mobile_fields"]
+        assert versions == ["0008_text_wakeups"]  # the head
         assert person is not None and (person.name, person.kind, person.active) == ("Ada King", "client", True)
         assert person.custom_fields == {"Cell": "+16465550123"}
         assert [p.person_id for p in by_field] == [client] and inactive == []

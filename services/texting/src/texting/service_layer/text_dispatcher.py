@@ -83,7 +83,7 @@ class TextDispatcher:
         reconciling = PeriodicJob("text-reconcile", self.reconcile_due, busy_at=BATCH, interval_seconds=max(
             self.settings.text_poll_interval_seconds, min(self.reconcile_after.total_seconds() / 2, 30.0)))
         async with asyncio.TaskGroup() as group:
-            group.create_task(sending.run_forever())
+            group.create_task(self.queue.run_forever(sending))  # woken by migration 0008's NOTIFY, else polled
             group.create_task(reconciling.run_forever())
 
     async def dispatch_due(self) -> int:
