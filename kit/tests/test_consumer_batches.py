@@ -9,6 +9,7 @@ replay still claims each message once.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from uuid import uuid4
 
@@ -145,3 +146,16 @@ async def test_claim_batch_answers_the_ids_handled_before_and_records_the_rest_o
     async with sessions() as session:
         rows = await session.execute(text("SELECT message_id FROM inbox WHERE consumer_group = :g"), {"g": GROUP})
         assert sorted(r.message_id for r in rows) == sorted([old, new])
+
+
+async def test_decoding_leaves_the_garbage_collector_as_it_found_it(sessions):
+    demo = Demo(sessions)
+    assert gc.isenabled()
+    await demo.consumer.handle_batch([demo.record(payment()), demo.record(payment(), value=b"{not json")])
+    assert gc.isenabled()
+    gc.disable()  # a process that turned it off keeps it off
+    try:
+        await demo.consumer.handle_batch([demo.record(payment())])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

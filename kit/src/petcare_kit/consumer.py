@@ -29,6 +29,7 @@ subscribed (`UnhandledEventTypes`), instead of silently ignoring those messages.
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -242,7 +243,7 @@ class BatchConsumer:
 
     async def handle_batch(self, records: Sequence[Any]) -> None:
         """Apply a batch exactly once, or raise (then the offsets are not committed)."""
-        incoming = [self._decode(record) for record in records]
+        incoming = self._decode_all(records)
         outcomes: dict[str, int] = {}
         async for attempt in self._retrying.copy():
             with attempt:
@@ -252,6 +253,21 @@ class BatchConsumer:
                     outcomes = await self._apply(incoming, isolated=True)
         for outcome, count in outcomes.items():
             metrics.MESSAGES_CONSUMED.labels(self.group, outcome).inc(count)
+
+    def _decode_all(self, records: Sequence[Any]) -> list[Incoming]:
+        """Decode every record, with the cyclic garbage collector paused meanwhile (nothing else runs:
+        there is no await). Decoding allocates a score of objects per record, none of them in a cycle,
+        and the collections they set off, each also walking older generations, cost about a quarter of
+        decoding in a service's heap (callgrind, batches of 500). Reference counting frees them as before;
+        the collector runs again right after, as usual."""
+        paused = gc.isenabled()
+        if paused:
+            gc.disable()
+        try:
+            return [self._decode(record) for record in records]
+        finally:
+            if paused:
+                gc.enable()
 
     @staticmethod
     def _decode(record: Any) -> Incoming:
