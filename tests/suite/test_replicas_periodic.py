@@ -19,7 +19,6 @@ Real processes on the real broker. The companies are registered the way clients 
 from __future__ import annotations
 
 import asyncio
-import os
 import time
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
@@ -41,11 +40,7 @@ from suite.test_scheduling_late_replicas import book
 from suite.test_texting_crash import eventually
 
 pytestmark = [
-    pytest.mark.asyncio(loop_scope="session"), pytest.mark.timeout(600),
-    # Minutes of real processes: run with PETCARE_REPLICA_TESTS=1 (make test-replicas). Off in the
-    # default `make test`, which must stay within CI's 30 minutes on a 2-core machine.
-    pytest.mark.skipif(os.environ.get("PETCARE_REPLICA_TESTS") != "1",
-                       reason="replica tests are opt-in: PETCARE_REPLICA_TESTS=1 (make test-replicas)"),
+    pytest.mark.asyncio(loop_scope="session"), pytest.mark.timeout(900),
 ]
 REPLICAS = 3
 COMPANIES = 60

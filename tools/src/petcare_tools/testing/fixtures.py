@@ -42,6 +42,17 @@ INFRA_FIXTURES = frozenset(
 _REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Hypothesis without wall-clock checks by default (`HYPOTHESIS_PROFILE` picks another): on a
+    2-core machine running two test workers, each beside services of its own, a draw or an example
+    can take seconds for reasons that are not the test's (seen: `FailedHealthCheck: Input
+    generation is slow` on a billing unit test). The properties and example counts stay as written."""
+    from hypothesis import HealthCheck, settings
+
+    settings.register_profile("petcare", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "petcare"))
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark `infra` before pytest's own hook deselects by `-m`."""
