@@ -9,8 +9,9 @@ deactivation at once), on a small asyncpg pool of its own that neither pings on 
 resets on release (nothing here changes session state), prepared once per connection (asyncpg's
 statement cache): Bind/Execute/Sync, one round trip.
 
-A connection PostgreSQL dropped (a restart) fails the read; it is tried once more on another
-connection, and a second failure is raised to the caller (the gateway then fails closed: 503).
+A connection PostgreSQL dropped (a restart, `pg_terminate_backend`) fails the read; it is tried
+once more on a new connection (the pool's connections are expired), and a second failure is
+raised to the caller (answered 503, or 500 if not a database outage; the gateway fails closed).
 """
 
 from __future__ import annotations
@@ -36,7 +37,6 @@ WHERE a.person_id = $1
 """
 """The same account, role row and active flag as `accounts._account_query`, two columns only."""
 
-_LOST_CONNECTION = (asyncpg.ConnectionDoesNotExistError, asyncpg.InterfaceError, ConnectionError)
 
 
 @dataclass(frozen=True)
@@ -70,9 +70,14 @@ class SessionStates:
         for attempt in range(1, ATTEMPTS + 1):
             try:
                 row = await pool.fetchrow(SESSION_STATE_SQL, person_id)
-            except _LOST_CONNECTION:
+            except Exception:
+                # One fixed read-only statement: whatever failed is the connection (closed, the
+                # server's FATAL, or a protocol left mid-message by it), not the request. The failed
+                # connection may not look closed yet and its idle siblings likely died with it (a
+                # restart), so every pooled connection is replaced on its next use.
                 if attempt == ATTEMPTS:
                     raise
+                await pool.expire_connections()
                 continue
             return SessionState(row["session_version"], row["active"]) if row is not None else None
         raise AssertionError("unreachable")  # pragma: no cover
