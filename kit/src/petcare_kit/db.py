@@ -57,8 +57,14 @@ OUTBOX_CHANNEL = "outbox"
 """NOTIFY channel: a statement trigger on `outbox` wakes the relay when rows are committed."""
 
 
-def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
-    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+def create_engine(url: str, *, pool_size: int = 10, pre_ping: bool = True) -> AsyncEngine:
+    """An asyncpg engine with `pool_size` connections (and as many overflow). `pre_ping` tests each
+    connection as it is checked out (a round trip, plus the transaction around it): right for request
+    handlers, which should not answer 500 for a connection the server dropped while it sat in the pool.
+    The consumer turns it off: a dropped connection fails its batch with a transient error, the
+    pool replaces the connection and the batch is retried (`BatchConsumer`), so the ping would buy
+    nothing but three round trips per batch (docs/performance.md)."""
+    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=pre_ping)
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

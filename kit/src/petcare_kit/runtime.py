@@ -72,9 +72,11 @@ class ServiceRuntime:
         self.publishes, self.consumes = list(publishes), list(consumes)
         self.engine = create_engine(settings.database_url)
         self.sessions: async_sessionmaker[AsyncSession] = session_factory(self.engine)
+        # The consumer's own small pool, without the pre-ping (create_engine says why): one batch at a time.
+        self.consumer_engine = create_engine(settings.database_url, pool_size=2, pre_ping=False)
         self.consumer = (
-            BatchConsumer(group=consumer_group, topics=self.consumes, router=router, sessions=self.sessions,
-                          max_attempts=settings.consumer_max_attempts)
+            BatchConsumer(group=consumer_group, topics=self.consumes, router=router,
+                          sessions=session_factory(self.consumer_engine), max_attempts=settings.consumer_max_attempts)
             if consumer_group and router and self.consumes else None
         )
         self.broker = KafkaBroker(
@@ -167,6 +169,7 @@ class ServiceRuntime:
             await _bounded(task.get_name(), task)
         await _bounded("the broker watch's clients", self.broker_watch.close())
         await _bounded("the database pool", self.engine.dispose())
+        await _bounded("the consumer's database pool", self.consumer_engine.dispose())
 
     async def check_database(self) -> None:
         async with self.engine.connect() as connection:

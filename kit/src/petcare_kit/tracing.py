@@ -9,8 +9,8 @@ no SDK import, no span, no header.
 
 Where spans come from (docs/observability.md):
 - HTTP: FastAPI's instrumentation on every service and the gateway (server spans, W3C
-  `traceparent` read from the request), httpx's on the gateway's client (client spans, `traceparent`
-  sent up to the service).
+  `traceparent` read from the request); the gateway's aiohttp client makes its client spans itself
+  (`gateway.upstream_calls`, `traceparent` sent up to the service).
 - The outbox: a row written while a span is current keeps that span's context in its Kafka headers
   (`outbox_headers`), so the relay's `send <topic>` span (`start_publish`) is a child of the request
   or message that wrote the row, however much later it is published, and the message carries the
@@ -96,15 +96,6 @@ def instrument_app(app: Any) -> None:
 
     # receive/send spans would double every request's span count for no insight
     FastAPIInstrumentor.instrument_app(app, excluded_urls=NOT_TRACED_URLS, exclude_spans=["receive", "send"])
-
-
-def instrument_http_client(client: Any) -> None:
-    """Client spans for an httpx client, with `traceparent` sent on every request; nothing when off."""
-    if not _enabled:
-        return
-    from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
-
-    HTTPXClientInstrumentor.instrument_client(client)
 
 
 def _tracer() -> trace.Tracer:
