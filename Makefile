@@ -31,10 +31,10 @@ test: install
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
-## The replica tests (R-SCALE-1: three replicas per service, kill -9 mid-stream) with 1,000 triggers
-## instead of `make test`'s 120 (about ten minutes on a 2-core machine).
+## The replica tests (R-SCALE-1: three replicas per service, kill -9 mid-stream) with 2,000 triggers
+## instead of `make test`'s 120 (about six minutes on a 2-core machine).
 test-replicas: install
-	REPLICAS_TEST_TRIGGERS=$${REPLICAS_TEST_TRIGGERS:-1000} $(BIN)/python -m pytest tests/suite/test_replicas.py tests/suite/test_replicas_periodic.py
+	REPLICAS_TEST_TRIGGERS=$${REPLICAS_TEST_TRIGGERS:-2000} $(BIN)/python -m pytest tests/suite/test_replicas.py tests/suite/test_replicas_periodic.py
 
 ## Unit tests only (no broker, no database).
 test-fast: install
