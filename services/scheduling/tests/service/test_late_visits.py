@@ -1,13 +1,20 @@
 """R-SCHED-9: late visits reported exactly once, with two job instances racing on one database and
-after a restart, on a real PostgreSQL."""
+after a restart, on a real PostgreSQL.
+
+The clock is frozen (scheduling's `Context.now`, the one clock its use cases read) at noon, New York
+time, of the current local date: visits are booked as local "HH:MM", so with the real clock a test
+run just after local midnight, in DST's repeated or skipped hour, or slowed by a busy machine past
+the next whole minute would book other instants than it means (or report other minutes late)."""
 
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from scheduling.entrypoints.field_jobs import late_job, report_late_once
+from scheduling.service_layer.context import Context
 
 from ..conftest import Service, World
 from .test_requests_api import NY, book, service, setup
@@ -15,9 +22,18 @@ from .test_requests_api import NY, book, service, setup
 __all__ = ["service"]
 
 
+NOON = datetime.now(UTC).astimezone(NY).replace(hour=12, minute=0, second=0, microsecond=0)
+"""Today's local noon: it exists once on every date (DST changes at 2 a.m.) and leaves an hour each way."""
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(Context, "now", staticmethod(lambda: NOON.astimezone(UTC)))
+
+
 async def book_started_ago(service: Service, world: World, walk: dict[str, Any], minutes: int) -> dict[str, Any]:
-    """A visit assigned to the staff member that should have started `minutes` ago (New York time)."""
-    start = datetime.now(NY) - timedelta(minutes=minutes)
+    """A visit assigned to the staff member that should have started `minutes` before NOON (New York time)."""
+    start = NOON - timedelta(minutes=minutes)
     return await book(service, world, walk, day=start.date().isoformat(), at=start.strftime("%H:%M"), staff=True)
 
 
@@ -39,7 +55,7 @@ async def test_r_sched_9_two_job_instances_racing_report_each_late_visit_exactly
     assert not {in_time["id"], not_yet["id"]} & {r["visit_id"] for r in reports}
     by_visit = {r["visit_id"]: r for r in reports}
     assert by_visit[late["id"]]["staff_id"] == str(world.staff_id)
-    assert 20 <= by_visit[late["id"]]["minutes_late"] <= 21
+    assert by_visit[late["id"]]["minutes_late"] == 20
     assert by_visit[late["id"]]["visit"]["service_name"] == "Dog walk"
 
     # A restart (a new job instance) finds nothing more to say.
