@@ -4,17 +4,27 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 from uuid import uuid4
 
 import pytest
 from petcare_kit.background import PeriodicJob, claim_due
-from sqlalchemy import Column, DateTime, Integer, MetaData, Table, Text, Uuid, func, select, update
+from sqlalchemy import Column, DateTime, Integer, MetaData, Table, Text, Uuid, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
 metadata = MetaData()
 jobs = Table("jobs", metadata, Column("id", Uuid, primary_key=True), Column("state", Text, nullable=False),
              Column("due_at", DateTime(timezone=True)), Column("lane", Text), Column("n", Integer))
+
+
+async def until(condition: Callable[[], bool], seconds: float = 60.0) -> None:
+    """Wait until `condition()` holds. Generous: on a loaded machine a 10 ms pause can take far
+    longer; the deadline only costs time when something is broken."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "not within the deadline"
+        await asyncio.sleep(0.01)
 
 
 async def test_a_periodic_job_runs_again_after_an_error_and_stops_when_cancelled(caplog):
@@ -28,10 +38,7 @@ async def test_a_periodic_job_runs_again_after_an_error_and_stops_when_cancelled
 
     job = PeriodicJob("test", work, interval_seconds=0.01, max_backoff_seconds=0.02)
     task = asyncio.create_task(job.run_forever())
-    for _ in range(200):
-        if len(calls) >= 4:
-            break
-        await asyncio.sleep(0.01)
+    await until(lambda: len(calls) >= 4)
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
@@ -46,12 +53,13 @@ async def test_a_full_batch_runs_again_at_once_and_wake_cuts_the_pause():
         runs.append(asyncio.get_running_loop().time())
         return 5 if len(runs) < 3 else 0
 
-    job = PeriodicJob("busy", work, interval_seconds=30, busy_at=5)
+    job = PeriodicJob("busy", work, interval_seconds=3600, busy_at=5)
     task = asyncio.create_task(job.run_forever())
-    await asyncio.sleep(0.05)
-    assert len(runs) == 3  # two full batches, then the pause
+    await until(lambda: len(runs) >= 3)
+    await asyncio.sleep(0.2)
+    assert len(runs) == 3  # two full batches, then the pause (an hour)
     job.wake()
-    await asyncio.sleep(0.05)
+    await until(lambda: len(runs) >= 4)  # long before the hour is up
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
@@ -90,10 +98,14 @@ async def test_two_replicas_claiming_at_once_never_get_the_same_row(sessions):
 
 async def test_a_claim_whose_lease_ran_out_is_due_again_and_says_it_was_claimed(sessions):
     await add(sessions, 1)
-    [first] = await claim(sessions, lease=0.2)
+    [first] = await claim(sessions, lease=60)
     assert first.state == "pending" and first.claimed_until is not None
     assert await claim(sessions) == []
-    await asyncio.sleep(0.3)
+    # The lease runs out: its end moved into the past (a real 0.2 s lease could run out on a busy
+    # machine before the claim above, which would then get the row).
+    async with sessions() as session, session.begin():
+        await session.execute(update(jobs).where(jobs.c.id == first.id)
+                              .values(due_at=func.now() - text("interval '1 second'")))
     [again] = await claim(sessions)
     assert again.id == first.id and again.state == "claimed"  # a recovery: the claimer died
 
