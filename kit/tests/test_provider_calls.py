@@ -173,16 +173,27 @@ class SlowProvider(FakeProvider):
 
 
 async def test_a_batch_slower_than_one_lease_keeps_its_rows_from_another_replica(sessions, caplog):
-    """Three calls of 0.8 s under a 0.5 s lease: the rows waiting for their turn stay this replica's,
-    so a second replica looking meanwhile takes none of them and nothing is "lease lost"."""
-    ours = [await add(sessions, to=f"slow-{uuid4()}") for _ in range(3)]
-    first, second = SlowProvider(0.8), SlowProvider(0)
-    batch = asyncio.create_task(queue(sessions, first, lease_seconds=0.5, batch=3).run_once())
-    await asyncio.sleep(1.0)  # the first row is done, the second is being called: the claim is 1 s old
-    await queue(sessions, second, lease_seconds=0.5, batch=3).run_once()
-    assert await batch == 3
+    """Ten calls of 0.5 s under a 2 s lease: the batch (5 s) outlasts the claim's lease on the rows
+    waiting for their turn (two leases, 4 s), yet they stay this replica's (held again after each
+    call), so a second replica looking all along takes none of them and nothing is "lease lost".
+
+    (It was three calls of 0.8 s under a 0.5 s lease and one look after a fixed 1 s: each call
+    outlasted its own lease, which only a look at the right moment missed; the waiting rows' hold
+    left 0.2 s for each row's transactions; and on a busy machine the look could come before the
+    first replica had claimed. Now each call has 1.5 s to spare and the look is continuous.)"""
+    ours = [await add(sessions, to=f"slow-{uuid4()}") for _ in range(10)]
+    first, second = SlowProvider(0.5), SlowProvider(0)
+    batch = asyncio.create_task(queue(sessions, first, lease_seconds=2.0, batch=10).run_once())
+    deadline = asyncio.get_running_loop().time() + 60
+    while not first.sent:  # the first replica has claimed them all and calls the first
+        assert asyncio.get_running_loop().time() < deadline, "the batch never started"
+        await asyncio.sleep(0.02)
+    while not batch.done():
+        await queue(sessions, second, lease_seconds=2.0, batch=10).run_once()
+        await asyncio.sleep(0.1)
+    assert await batch == 10
     assert sorted(map(str, first.sent)) == sorted(map(str, ours)) and not set(second.sent) & set(ours)
-    assert [(await row_of(sessions, row_id)).state for row_id in ours] == ["sent"] * 3
+    assert [(await row_of(sessions, row_id)).state for row_id in ours] == ["sent"] * 10
     assert "lease lost" not in caplog.text
 
 
