@@ -187,7 +187,7 @@ async def test_a_duplicate_sent_while_the_first_is_in_flight_gets_409_then_the_r
     person, key = staff(), str(uuid4())
     harness.gate.clear(), harness.entered.clear()
     first = asyncio.create_task(harness.post("/slow-things", {"name": "Slow"}, key=key, person=person))
-    await asyncio.wait_for(harness.entered.wait(), 10)
+    await asyncio.wait_for(harness.entered.wait(), 60)  # generous: a loaded machine
     duplicate = await harness.post("/slow-things", {"name": "Slow"}, key=key, person=person)
     assert duplicate.status_code == 409, duplicate.text
     assert duplicate.json()["error"]["code"] == "idempotency_request_in_progress"

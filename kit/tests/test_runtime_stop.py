@@ -44,7 +44,7 @@ async def test_a_hanging_consumer_stop_and_a_stubborn_loop_are_cut_and_the_rest_
     began = time.monotonic()
     with caplog.at_level(logging.WARNING, logger="petcare_kit.runtime"):
         await runtime.stop()
-    assert time.monotonic() - began < 5
+    assert time.monotonic() - began < 30  # bounded (a hang is forever); generous for a loaded machine
     assert stopped == ["broker watch"]  # the steps after the cut ones still ran
     assert "the consumers did not finish" in caplog.text and "email-dispatcher did not finish" in caplog.text
     loop.cancel()
