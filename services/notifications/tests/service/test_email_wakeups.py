@@ -1,6 +1,6 @@
 """The email dispatcher is woken by the commit that queues an email (a NOTIFY from the trigger of
 migration 0007), not by its next poll: an email reaches SendGrid within a couple of seconds even
-when the poll is 30 s away (issue 14: emails reached SendGrid later than texts reached Twilio)."""
+when the poll is an hour away (issue 14: emails reached SendGrid later than texts reached Twilio)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ from notifications.service_layer.email_dispatcher import EmailDispatcher
 from suite.email_rules import EVENTS
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
-LONG_POLL = 30.0
+LONG_POLL = 3600.0
+WAKE_SECONDS = 30.0
+"""Generous for a loaded machine (it was 3 s), and still far below LONG_POLL: only the wake-up fits in it."""
 
 
 async def test_a_queued_email_is_sent_at_the_commit_not_at_the_next_poll(service, company):
@@ -22,14 +24,17 @@ async def test_a_queued_email_is_sent_at_the_commit_not_at_the_next_poll(service
     dispatcher = EmailDispatcher(service.runtime.sessions, sender, settings)
     listener = dispatcher.queue.listener(dispatcher.job)
     tasks = [asyncio.create_task(listener.run_forever()), asyncio.create_task(dispatcher.job.run_forever())]
+    started = time.monotonic()
     try:
-        await asyncio.wait_for(listener.listening.wait(), 10)
-        await asyncio.sleep(1.0)  # its first run, and the one on listening, are over: it waits 30 s now
+        await asyncio.wait_for(listener.listening.wait(), WAKE_SECONDS)
+        while dispatcher.job.runs < 2:  # its first run, and the one on listening, are over: it waits an hour now
+            assert time.monotonic() - started < WAKE_SECONDS, "the dispatcher's first runs never ended"
+            await asyncio.sleep(0.02)
         before = len(await service.mailbox(to="ada@example.com"))
         queued_at = time.monotonic()
         envelope = await service.feed(EVENTS["R-EMAIL-8 portal instructions"][1](company), company.id)
         while await email_state(service, envelope.id) != "sent":
-            assert time.monotonic() - queued_at < 3.0, "the email waited for the poll"
+            assert time.monotonic() - queued_at < WAKE_SECONDS, "the email waited for the poll"
             await asyncio.sleep(0.05)
     finally:
         for task in tasks:
