@@ -53,7 +53,7 @@ class TextingService(ServiceUnderTest):
         """Run the text dispatcher once (it is off in these tests); how many texts it handled."""
         return await TextDispatcher(self.runtime.sessions, self.app.state.twilio, self.settings).dispatch_due()
 
-    async def forward_webhooks(self, at_least: int = 0, timeout: float = 5.0,
+    async def forward_webhooks(self, at_least: int = 0, timeout: float = 60.0,
                                skip: Callable[[dict[str, str]], bool] | None = None) -> list[httpx.Response]:
         """Hand every webhook Twilio made since the last call to the service, exactly as received;
         those whose form `skip` accepts are lost on the way."""
