@@ -58,12 +58,19 @@ async def test_preferences_put_while_the_client_is_being_consumed_are_not_lost(s
     admin, newcomer = service.as_(company.admin), uuid4()
     feeding = asyncio.create_task(service.feed(ClientAdded(client_id=newcomer, contact=Contact(
         first_name="Rae", last_name="Race", emails=["rae@example.com"], phones=[])), company.id))
-    await asyncio.wait_for(introduced.wait(), 10)
+    await asyncio.wait_for(introduced.wait(), 60)
     putting = asyncio.create_task(admin.request("PUT", f"/preferences/{newcomer}",
                                                 json={"default_delivery": "text_only"}))
-    await asyncio.sleep(0.5)  # without turns, the PUT holds its change and commits here
+    # The PUT has reached the person's lock, which the consumer's transaction holds (a fixed 0.5 s
+    # pause could end, on a busy machine, before the PUT got there: the race then went untested).
+    # Without the lock, the PUT holds its change and commits here instead.
+    deadline = asyncio.get_running_loop().time() + 60
+    while not putting.done() and not await service.sql(
+            "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"):
+        assert asyncio.get_running_loop().time() < deadline, "the PUT never reached the person's lock"
+        await asyncio.sleep(0.02)
     resume.set()
-    await asyncio.wait_for(feeding, 10)
-    assert (await asyncio.wait_for(putting, 10)).status_code == 200
+    await asyncio.wait_for(feeding, 60)
+    assert (await asyncio.wait_for(putting, 60)).status_code == 200
     known = (await admin.request("GET", f"/preferences/{newcomer}")).json()
     assert (known["pending"], known["default_delivery"]) == (False, "text_only")
