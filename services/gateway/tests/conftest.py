@@ -37,7 +37,12 @@ from pydantic import BaseModel
 
 INTERNAL_SECRET = "test-internal-secret"
 TOKEN_SECRET = "test-token-signing-secret-of-32-bytes!"
-UPSTREAM_TIMEOUT = 0.5
+UPSTREAM_TIMEOUT = 30.0
+"""Every test gateway's upstream and session-check timeouts: generous, as a fake's answer can take
+seconds on a loaded machine (at 0.5 s any call could end in a 504 there)."""
+SHORT_UPSTREAM_TIMEOUT = 0.5
+"""The upstream timeout of the gateway that `/slow` must outlast (`slow_gateway`)."""
+READY_SECONDS = 60.0
 LOGIN_ATTEMPTS_PER_MINUTE = 3
 MAX_BODY_BYTES = 2048
 
@@ -148,7 +153,7 @@ def fake_clients(state: FakeState) -> FastAPI:
 
     @app.get("/slow", **allow(*PEOPLE))
     async def slow() -> dict:
-        await asyncio.sleep(UPSTREAM_TIMEOUT * 4)
+        await asyncio.sleep(SHORT_UPSTREAM_TIMEOUT * 4)
         return {}
 
     @app.get("/probe")  # no x-roles: never routed by the gateway
@@ -225,7 +230,7 @@ def start_gateway() -> Iterator[Callable[..., TestClient]]:
         def start(services: dict[str, str], *, wait: bool = True, **overrides) -> TestClient:  # type: ignore[no-untyped-def]
             client = stack.enter_context(TestClient(create_app(gateway_settings(services, **overrides))))
             if wait:
-                wait_until_ready(client)
+                wait_until_ready(client, timeout=READY_SECONDS)
             return client
         yield start
 
@@ -233,6 +238,12 @@ def start_gateway() -> Iterator[Callable[..., TestClient]]:
 @pytest.fixture
 def gateway(start_gateway, upstreams) -> TestClient:  # type: ignore[no-untyped-def]
     return start_gateway(upstreams)
+
+
+@pytest.fixture
+def slow_gateway(start_gateway, upstreams) -> TestClient:  # type: ignore[no-untyped-def]
+    """A gateway whose upstream calls time out after SHORT_UPSTREAM_TIMEOUT (its session checks do not)."""
+    return start_gateway(upstreams, upstream_timeout_seconds=SHORT_UPSTREAM_TIMEOUT)
 
 
 @dataclass(frozen=True)

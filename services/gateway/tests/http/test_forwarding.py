@@ -98,8 +98,8 @@ def test_a_service_error_reaches_the_caller_unchanged(gateway, client_person, as
     assert error["details"][0]["field"] == "body.name"
 
 
-def test_a_slow_service_is_a_504(gateway, client_person, assert_error):
-    error = assert_error(gateway.get("/api/clients/slow", headers=client_person.headers()), 504,
+def test_a_slow_service_is_a_504(slow_gateway, client_person, assert_error):
+    error = assert_error(slow_gateway.get("/api/clients/slow", headers=client_person.headers()), 504,
                          "upstream_timeout")
     assert error["details"]["service"] == "clients"
 
