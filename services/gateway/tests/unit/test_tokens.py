@@ -52,7 +52,7 @@ def test_tokens_that_must_not_open_the_api(overrides, code):
 
 
 def test_a_little_clock_skew_is_tolerated():
-    assert verify(token(exp=int(time.time()) - 2), leeway=5)
+    assert verify(token(exp=int(time.time()) - 2), leeway=30)  # 2 s late; the margin survives a stalled machine
 
 
 @pytest.mark.parametrize(("header", "code"), [(None, "unauthenticated"), ("", "unauthenticated"),
