@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -29,11 +29,14 @@ def bearer(token: str) -> dict[str, str]:
     return {"authorization": f"Bearer {token}"}
 
 
-def days_ahead(n: int) -> str:
-    return (datetime.now(ZONE).date() + timedelta(days=n)).isoformat()
+def days_ahead(n: int, today: date | None = None) -> str:
+    """The date `n` days after `today` (default: today in New York)."""
+    return ((today or datetime.now(ZONE).date()) + timedelta(days=n)).isoformat()
 
 
-async def eventually(check: Callable[[], Awaitable[Any]], what: str, timeout: float = 60) -> Any:
+async def eventually(check: Callable[[], Awaitable[Any]], what: str, timeout: float = 120) -> Any:
+    """`check()`'s first truthy result, polled: 120 s for what another service's consumer does (facility
+    reading clients.events, billing answering on billing.events) on a loaded CI machine."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         result = await check()
@@ -115,14 +118,16 @@ async def test_r_fac_1_r_fac_4_r_fac_6_the_client_hub_invoices_moves_duplicates_
             answer: httpx.Response = await eventually(attempt, "facility knows the company's client and pets")
             return answer
 
+        today = datetime.now(ZONE).date()  # once: a stay from day 3 to day 5 is 2 nights even across midnight
         day = await scheduled({
             "client_id": client["id"], "pet_ids": [pets[0]["id"]], "service_id": daycare["id"],
-            "space_id": space.json()["id"], "starts_on": days_ahead(1), "start_time": "08:00", "end_time": "17:00"})
+            "space_id": space.json()["id"], "starts_on": days_ahead(1, today), "start_time": "08:00",
+            "end_time": "17:00"})
         assert day.status_code == 201, day.text
         day_id = day.json()["event"]["id"]
         stay = await scheduled({
             "client_id": client["id"], "pet_ids": [p["id"] for p in pets], "service_id": boarding["id"],
-            "space_id": space.json()["id"], "starts_on": days_ahead(3), "ends_on": days_ahead(5)})
+            "space_id": space.json()["id"], "starts_on": days_ahead(3, today), "ends_on": days_ahead(5, today)})
         assert stay.status_code == 201, stay.text
         stay_id = stay.json()["event"]["id"]
         with_bath = await http.post(f"/api/facility/events/{stay_id}/add-ons", headers=admin,
@@ -165,7 +170,7 @@ async def test_r_fac_1_r_fac_4_r_fac_6_the_client_hub_invoices_moves_duplicates_
 
         # R-FAC-5: the stay duplicated to three future dates; the copies are new, un-invoiced events
         copies = await http.post(f"/api/facility/events/{stay_id}/duplicate", headers=admin,
-                                 json={"dates": [days_ahead(10), days_ahead(17), days_ahead(24)]})
+                                 json={"dates": [days_ahead(n, today) for n in (10, 17, 24)]})
         assert copies.status_code == 201, copies.text
         copy_ids = [c["event"]["id"] for c in copies.json()["created"]]
         assert len(copy_ids) == 3
