@@ -35,6 +35,9 @@ from petcare_tools.testing.processes import ProcessManager
 LAUNCHER = [sys.executable, "-m", "petcare_tools.launcher"]
 # Whatever the developer's shell points at, these tests start their own servers.
 EMBEDDED_ONLY = {"KAFKA_BOOTSTRAP_SERVERS": "", "POSTGRES_ADMIN_URL": ""}
+STARTUP_SECONDS = 180
+"""Generous: an initdb, a broker and sandboxes starting on a loaded 2-core machine; it only costs time
+when something is broken."""
 
 
 @pytest.fixture
@@ -52,7 +55,7 @@ def stop_and_check(processes: ProcessManager, sig: signal.Signals) -> None:
     assert children, "the launcher should have started the broker and the database"
     processes.kill("launcher", sig)
     assert launcher.popen.wait(60) == 0, launcher.log_tail()
-    gone, alive = psutil.wait_procs(children, timeout=5)
+    gone, alive = psutil.wait_procs(children, timeout=30)
     assert not alive, f"left behind: {[p.cmdline() for p in alive]}"
 
 
@@ -67,12 +70,12 @@ async def test_run_then_infra_keep_the_database_and_leave_nothing_behind(
     ]
     run = [*LAUNCHER, "run", "--data-dir", str(data_dir), *ports, "--services", "none"]
     processes.start("launcher", run, EMBEDDED_ONLY)
-    log = processes.wait_for_log("launcher", "petcare suite ready", timeout=90)
+    log = processes.wait_for_log("launcher", "petcare suite ready", timeout=STARTUP_SECONDS)
     assert "memory only" in log
     assert answers_metadata(broker_port)
     for name, port in (("sendgrid", sendgrid_port), ("twilio", twilio_port)):
         if has_factory(f"petcare_tools.sandboxes.{name}"):
-            processes.wait_http_ok(f"http://127.0.0.1:{port}/health", timeout=5)
+            processes.wait_http_ok(f"http://127.0.0.1:{port}/health", timeout=60)
     admin_url = f"postgresql://postgres:postgres@127.0.0.1:{postgres_port}/postgres"
     kept_url = await ensure_database(admin_url, "kept")
     conn = await asyncpg.connect(kept_url.replace("+asyncpg", ""))
@@ -82,7 +85,7 @@ async def test_run_then_infra_keep_the_database_and_leave_nothing_behind(
 
     infra = [*LAUNCHER, "infra", "--data-dir", str(data_dir), "--broker-port", "0", "--postgres-port", "0"]
     processes.start("launcher", infra, EMBEDDED_ONLY)
-    log = processes.wait_for_log("launcher", "infrastructure ready", timeout=60)
+    log = processes.wait_for_log("launcher", "infrastructure ready", timeout=STARTUP_SECONDS)
     exports = dict(re.findall(r"^export (\w+)=(\S+)$", log, re.MULTILINE))
     assert answers_metadata(int(exports["KAFKA_BOOTSTRAP_SERVERS"].rsplit(":", 1)[1]))
     port = int(exports["POSTGRES_ADMIN_URL"].rsplit(":", 1)[1].split("/")[0])
@@ -96,13 +99,13 @@ async def test_run_then_infra_keep_the_database_and_leave_nothing_behind(
 def test_a_child_that_dies_stops_the_run(processes: ProcessManager, data_dir: Path) -> None:
     infra = [*LAUNCHER, "infra", "--data-dir", str(data_dir), "--broker-port", "0", "--postgres-port", "0"]
     launcher = processes.start("launcher", infra, EMBEDDED_ONLY)
-    processes.wait_for_log("launcher", "infrastructure ready", timeout=60)
+    processes.wait_for_log("launcher", "infrastructure ready", timeout=STARTUP_SECONDS)
     children = psutil.Process(launcher.pid).children(recursive=True)
     [broker] = [child for child in children if child.name() == "tansu"]
     broker.kill()
     assert launcher.popen.wait(60) == 1
     assert "the broker exited" in launcher.log_tail()
-    gone, alive = psutil.wait_procs(children, timeout=5)
+    gone, alive = psutil.wait_procs(children, timeout=30)
     assert not alive, f"left behind: {[p.cmdline() for p in alive]}"
 
 
@@ -141,7 +144,7 @@ def test_a_service_starts_with_its_dev_environment(processes: ProcessManager, tm
         database_url="postgresql+asyncpg://fake:fake@127.0.0.1:15432/fake",
         providers={"SENDGRID_HOST": "http://127.0.0.1:8025"},
     )
-    endpoint = start_service(processes, spec, env, ready_timeout=30)
+    endpoint = start_service(processes, spec, env, ready_timeout=120)
     assert endpoint.address == f"http://127.0.0.1:{spec.dev_port}"
     assert httpx.get(f"{endpoint.address}/ready").json() == {
         "KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:19092",
@@ -156,7 +159,7 @@ def test_a_service_that_cannot_start_fails_with_its_log(processes: ProcessManage
     spec = fake_spec(tmp_path, factory="fake_service:no_such_factory")
     env = service_env(spec, bootstrap_servers="127.0.0.1:1", database_url=None, providers={})
     with pytest.raises(LaunchError, match="no_such_factory"):
-        start_service(processes, spec, env, ready_timeout=30)
+        start_service(processes, spec, env, ready_timeout=120)
 
 
 def test_failed_migrations_stop_the_launch(processes: ProcessManager, tmp_path: Path) -> None:

@@ -77,8 +77,8 @@ def test_each_replica_is_its_own_process_on_its_own_port_with_the_same_environme
     spec = ServiceSpec(name="fake", asgi_factory="fake_service:create_app", env_prefix="FAKE_",
                        dev_port=_port_with_a_free_replica_port(), extra_dev_env={})
     env = {"PYTHONPATH": str(tmp_path), "FAKE_DATABASE_URL": "postgresql+asyncpg://fake@127.0.0.1:1/fake"}
-    first = start_service(processes, spec, env, ready_timeout=30, replica=1, replicas=2)
-    second = start_service(processes, spec, env, ready_timeout=30, replica=2, replicas=2)
+    first = start_service(processes, spec, env, ready_timeout=120, replica=1, replicas=2)
+    second = start_service(processes, spec, env, ready_timeout=120, replica=2, replicas=2)
     assert (first.name, first.address) == ("fake", f"http://127.0.0.1:{spec.dev_port}")
     assert (second.name, second.address) == ("fake-2", f"http://127.0.0.1:{spec.dev_port + REPLICA_PORT_STEP}")
     assert "the gateway routes here" in first.note and "replica 2 of 2" in second.note
