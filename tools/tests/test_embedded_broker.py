@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import psutil
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
@@ -40,11 +42,18 @@ async def test_produced_message_is_consumed_back(broker: EmbeddedBroker) -> None
         heartbeat_interval_ms=1000,
     )
     await consumer.start()
+    records = []
     try:
-        batches = await consumer.getmany(timeout_ms=10_000)
+        # Until something arrives (a group join and first fetch can take many seconds under load;
+        # one 10 s getmany came back empty), then one more short look for anything extra.
+        deadline = asyncio.get_running_loop().time() + 60
+        while not records and asyncio.get_running_loop().time() < deadline:
+            batches = await consumer.getmany(timeout_ms=1_000)
+            records += [record for batch in batches.values() for record in batch]
+        batches = await consumer.getmany(timeout_ms=500)
+        records += [record for batch in batches.values() for record in batch]
     finally:
         await consumer.stop()
-    records = [record for batch in batches.values() for record in batch]
     assert [(r.key, r.value, r.headers) for r in records] == [(b"rex", b"rex was fed", (("type", b"fed"),))]
 
 
