@@ -25,8 +25,10 @@ AUTH_TOKEN = "texting-service-auth-token"
 
 @pytest.fixture(scope="session")
 def twilio_server() -> Iterator[str]:
+    # A webhook the receiver answers late on a loaded machine is not a failure to retry (a retried
+    # "sent" would show twice): 60 s, not the 5 s default.
     config = TwilioSandboxConfig(
-        callback_delay_seconds=0.01, callback_retries=2, callback_backoff_seconds=0.02
+        callback_delay_seconds=0.01, callback_retries=2, callback_backoff_seconds=0.02, webhook_timeout_seconds=60
     )
     with serve_in_background(create_twilio_app(config)) as base_url:
         yield base_url

@@ -11,6 +11,8 @@ from twilio.rest import Client
 from twilio.rest.api.v2010.account.message import MessageInstance
 
 CLIENT_PHONE = "+14155550142"
+WAIT = 60.0
+"""Seconds to wait for the sandbox's webhooks: generous for a loaded machine (the default is 5)."""
 
 
 def test_a_sent_sms_is_queued_fetchable_listed_and_in_the_phone_log(
@@ -73,7 +75,7 @@ def test_status_callbacks_say_sent_then_delivered_signed_for_the_account(
         to=CLIENT_PHONE, from_=company_number, body="On our way", status_callback=receiver.url("/status")
     )
 
-    callbacks = receiver.wait_for(2, "/status")
+    callbacks = receiver.wait_for(2, "/status", timeout=WAIT)
     assert [c.form["MessageStatus"] for c in callbacks] == ["sent", "delivered"]
     for callback in callbacks:
         assert callback.form["MessageSid"] == message.sid
@@ -96,7 +98,7 @@ def test_a_status_callback_is_retried_until_the_webhook_answers_2xx(
         to=CLIENT_PHONE, from_=company_number, body="Hi", status_callback=receiver.url("/flaky")
     )
 
-    callbacks = receiver.wait_for(4, "/flaky")
+    callbacks = receiver.wait_for(4, "/flaky", timeout=WAIT)
     assert [c.form["MessageStatus"] for c in callbacks] == ["sent", "sent", "sent", "delivered"]
 
 
@@ -110,7 +112,7 @@ def test_callbacks_are_signed_with_the_token_set_through_the_admin_api(
         to=CLIENT_PHONE, from_=company_number, body="Hi", status_callback=receiver.url("/s")
     )
 
-    (callback,) = receiver.wait_for(1, "/s")
+    (callback,) = receiver.wait_for(1, "/s", timeout=WAIT)
     assert RequestValidator("rotated").validate(callback.url, callback.form, callback.signature)
     assert not RequestValidator(twilio_client.password).validate(
         callback.url, callback.form, callback.signature
@@ -130,12 +132,12 @@ def test_an_injected_carrier_failure_ends_undelivered_with_its_error_code_once(
         to=CLIENT_PHONE, from_=company_number, body="2", status_callback=receiver.url("/next")
     )
 
-    first = receiver.wait_for(2, "/first")
+    first = receiver.wait_for(2, "/first", timeout=WAIT)
     assert [(c.form["MessageStatus"], c.form.get("ErrorCode")) for c in first] == [
         ("sent", None),
         ("undelivered", "30003"),
     ]
-    assert [c.form["MessageStatus"] for c in receiver.wait_for(2, "/next")] == ["sent", "delivered"]
+    assert [c.form["MessageStatus"] for c in receiver.wait_for(2, "/next", timeout=WAIT)] == ["sent", "delivered"]
     fetched = twilio_client.messages(failing.sid).fetch()
     assert (fetched.status, fetched.error_code) == ("undelivered", 30003)
 
