@@ -52,7 +52,7 @@ class Kitdemo:
         """Start `kitdemo.<role>` as process `name`; returns its base URL once /ready answers."""
         database = self.writer_db if role == "writer" else self.reader_db
         return await serve_process(self.processes, name, f"kitdemo.{role}:create_app",
-                                   self._env(database, **env), ready_within=60)
+                                   self._env(database, **env), ready_within=120)
 
 
 async def post_notes(base_url: str, key: str, texts: list[str]) -> list[str]:
@@ -69,7 +69,7 @@ async def applied(reader_url: str) -> list[dict]:
         return response.json()
 
 
-async def wait_applied(reader_url: str, count: int, timeout: float = 60) -> list[dict]:
+async def wait_applied(reader_url: str, count: int, timeout: float = 120) -> list[dict]:
     deadline = time.monotonic() + timeout
     rows: list[dict] = []
     while time.monotonic() < deadline:

@@ -4,12 +4,13 @@ and what the rest of the suite sees on `clients.events`."""
 from __future__ import annotations
 
 import asyncio
+import time
 from urllib.parse import parse_qs, urlparse
 
 import httpx
 import pytest
+from petcare_tools.testing.topics import envelope_of, read_topic_to_end
 
-from suite.kitdemo_harness import envelope_of, read_topic
 from suite.suite_harness import Suite
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -36,17 +37,24 @@ def bearer(token: str) -> dict[str, str]:
     return {"authorization": f"Bearer {token}"}
 
 
-async def company_events(bootstrap_servers: str, company_id: str, at_least: int) -> list[dict]:
-    """This company's envelopes on clients.events, in order (other tests' companies share the topic)."""
-    for _ in range(30):
-        records = await read_topic(bootstrap_servers, "clients.events", at_least=0, timeout=0.5, settle=0.5)
-        mine = [(r, envelope_of(r)) for r in records if envelope_of(r)["company_id"] == company_id]
+async def company_events(bootstrap_servers: str, company_id: str, at_least: int, timeout: float = 120) -> list[dict]:
+    """This company's envelopes on clients.events, in order (other tests' companies share the topic).
+    Each look reads the whole topic to its end, however long earlier tests made it (a read cut off
+    after a fixed time saw only part of it on a busy machine)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        mine = await _company_events(bootstrap_servers, company_id)
         if len(mine) >= at_least:
             await asyncio.sleep(1)  # anything extra would show up now
-            records = await read_topic(bootstrap_servers, "clients.events", at_least=0, timeout=0.5, settle=0.5)
-            return [dict(envelope_of(r), _key=r.key.decode()) for r in records
-                    if envelope_of(r)["company_id"] == company_id]
-    raise AssertionError(f"fewer than {at_least} events for company {company_id}")
+            return await _company_events(bootstrap_servers, company_id)
+        assert time.monotonic() < deadline, f"{len(mine)} of {at_least} events for company {company_id}"
+        await asyncio.sleep(0.5)
+
+
+async def _company_events(bootstrap_servers: str, company_id: str) -> list[dict]:
+    records = await read_topic_to_end(bootstrap_servers, "clients.events")
+    return [dict(envelope, _key=r.key.decode()) for r in records
+            if (envelope := envelope_of(r))["company_id"] == company_id]
 
 
 async def test_each_change_through_the_gateway_emits_exactly_one_event(suite):

@@ -128,7 +128,7 @@ class ProcessManager:
         except ProcessLookupError:
             return
         if sig == signal.SIGKILL:
-            process.popen.wait(10)
+            process.popen.wait(60)  # a killed process is gone in milliseconds, unless the machine is swamped
 
     def stop(self, name: str, timeout: float = 10.0) -> None:
         """SIGTERM the process tree of `name`, SIGKILL after `timeout`, and wait until it is gone."""

@@ -54,9 +54,10 @@ def stripe_sandbox() -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def run_stripe_sandbox(timeout: float = 20.0) -> Iterator[str]:
+def run_stripe_sandbox(timeout: float = 90.0) -> Iterator[str]:
     """Start `python -m petcare_tools.sandboxes.stripe` on a free loopback port; yield its base URL
-    once /health answers; terminate it (then kill) on exit. Its state lives in that process only."""
+    once /health answers; terminate it (then kill) on exit. Its state lives in that process only.
+    `timeout` is generous: a start-up beside two test workers' services can take many seconds."""
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "petcare_tools.sandboxes.stripe", "--port", str(port)],
@@ -133,7 +134,7 @@ class WebhookForwarder:
     """What the provider's URL has before the service's own path: `/api/texting`."""
     forwarded: int = 0
 
-    async def forward(self, at_least: int = 0, timeout: float = 5.0,  # noqa: ASYNC109 (a polling wait)
+    async def forward(self, at_least: int = 0, timeout: float = 60.0,  # noqa: ASYNC109 (a polling wait)
                       skip: Callable[[dict[str, str]], bool] | None = None) -> list[httpx.Response]:
         """Wait until `at_least` new webhooks arrived (AssertionError after `timeout` s), then hand
         every new one on; those whose form `skip` accepts are lost on the way. The answers."""

@@ -23,19 +23,26 @@ import asyncio
 import json
 import signal
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import psutil
 from petcare_kit.migrations import upgrade_to_head
 from petcare_kit.service_spec import ServiceSpec, installed_services
 
 from petcare_tools.embedded.databases import create_fresh_database
 from petcare_tools.embedded.ports import free_port
-from petcare_tools.testing.processes import ProcessManager
+from petcare_tools.testing.processes import ProcessError, ProcessManager
 
 INTERNAL_AUTH_SECRET = "suite-internal-secret"
 TOKEN_SIGNING_SECRET = "suite-token-signing-secret-0123456789"
-READY_TIMEOUT_SECONDS = 90.0
+READY_TIMEOUT_SECONDS = 120.0
+GATEWAY_TEST_TIMEOUTS = {"GATEWAY_UPSTREAM_TIMEOUT_SECONDS": "60", "GATEWAY_SESSION_CHECK_TIMEOUT_SECONDS": "30"}
+"""The gateway's upstream deadlines in suite tests (production: 10 s and 5 s): on a 2-core machine
+running two test workers, each with its services, a call can take seconds for reasons that are not
+the code's, and a 504 then fails a test about something else (any 5xx fails the API fuzz test).
+A test can still pass its own."""
 
 
 async def fresh_migrated_database(admin_url: str, prefix: str, alembic_dir: Path) -> str:
@@ -49,14 +56,65 @@ async def serve_process(processes: ProcessManager, process_name: str, factory: s
                         port: int | None = None, probe: str = "/ready",
                         ready_within: float = READY_TIMEOUT_SECONDS) -> str:
     """Start `uvicorn --factory <factory>` on 127.0.0.1 (`port`, else a free one) as `process_name`
-    with `env` added to ours; returns `http://127.0.0.1:PORT` once `probe` answers 200. Raises
-    ProcessError (with the log tail) when it exits or is not ready within `ready_within` s."""
-    port = port or free_port()
-    processes.start(process_name, [sys.executable, "-m", "uvicorn", "--factory", factory, "--host", "127.0.0.1",
-                                   "--port", str(port), "--no-access-log"], env=env)
-    url = f"http://127.0.0.1:{port}"
-    await asyncio.to_thread(processes.wait_http_ok, f"{url}{probe}", ready_within, process_name)
-    return url
+    with `env` added to ours; returns `http://127.0.0.1:PORT` once that process listens there and
+    `probe` answers 200. Raises ProcessError (with the log tail) when it exits or is not ready within
+    `ready_within` s.
+
+    A free port is only free when it is chosen: when another process took it before ours bound it
+    (the other test worker's server, say), ours exits with "address already in use" and is started
+    again on another port, at most `BIND_ATTEMPTS` times; a `port` given is kept (a restart)."""
+    attempts = 1 if port is not None else BIND_ATTEMPTS
+    for attempt in range(1, attempts + 1):
+        chosen = port or free_port()
+        processes.start(process_name, [sys.executable, "-m", "uvicorn", "--factory", factory, "--host", "127.0.0.1",
+                                       "--port", str(chosen), "--no-access-log"], env=env)
+        url = f"http://127.0.0.1:{chosen}"
+        try:
+            await asyncio.to_thread(_wait_serving, processes, process_name, chosen, f"{url}{probe}", ready_within)
+        except _PortTaken as taken:
+            if attempt == attempts:
+                raise ProcessError(str(taken)) from None
+            continue
+        return url
+    raise AssertionError("unreachable")
+
+
+BIND_ATTEMPTS = 3
+
+
+class _PortTaken(Exception):
+    """The process exited because its port was in use."""
+
+
+def _wait_serving(processes: ProcessManager, name: str, port: int, url: str, timeout: float) -> None:
+    """Until process `name` itself listens on `port` (so that the answer checked next is its own, not
+    another server's that holds the port), then until `url` answers 200."""
+    deadline = time.monotonic() + timeout
+    process = processes[name]
+    while not _listens(process.pid, port):
+        if not process.is_running:
+            report = process.exit_report(f"before listening on port {port}")
+            this_run = process.log_path.read_text(errors="replace").rsplit("----- restarted:", 1)[-1]
+            if "address already in use" in this_run.lower():
+                raise _PortTaken(report)
+            raise ProcessError(report)
+        if time.monotonic() > deadline:
+            raise ProcessError(f"{name} did not listen on port {port} within {timeout:.0f} s:\n{process.log_tail()}")
+        time.sleep(0.1)
+    processes.wait_http_ok(url, max(deadline - time.monotonic(), 1.0), name)
+
+
+def _listens(pid: int, port: int) -> bool:
+    """Whether process `pid` (or a child of it) has a listening TCP socket on `port`."""
+    try:
+        parent = psutil.Process(pid)
+        for member in (parent, *parent.children(recursive=True)):
+            for connection in member.net_connections(kind="tcp"):
+                if connection.status == psutil.CONN_LISTEN and connection.laddr and connection.laddr.port == port:
+                    return True
+    except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+        return False
+    return False
 
 
 @dataclass
@@ -119,10 +177,11 @@ class Suite:
         return [first, *others]
 
     async def start_gateway(self, *, process_name: str = "gateway", port: int | None = None, **env: str) -> str:
-        """Start a gateway (replica) routing to every installed service started so far."""
+        """Start a gateway (replica) routing to every installed service started so far, with the
+        suite's upstream deadlines (`GATEWAY_TEST_TIMEOUTS`) unless `env` names others."""
         installed = {s.name for s in installed_services()}
         upstreams = {name: url for name, url in self.urls.items() if name in installed}
-        env_vars = self.common_env() | {"GATEWAY_SERVICES": json.dumps(upstreams)} | env
+        env_vars = self.common_env() | {"GATEWAY_SERVICES": json.dumps(upstreams)} | GATEWAY_TEST_TIMEOUTS | env
         return await self._serve(process_name, self.spec("gateway").asgi_factory, env_vars, port=port)
 
     async def start_sandbox(self, name: str) -> str:

@@ -9,11 +9,12 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 
 
-async def read_topic(bootstrap_servers: str, topic: str, *, at_least: int, timeout: float = 30,  # noqa: ASYNC109
+async def read_topic(bootstrap_servers: str, topic: str, *, at_least: int, timeout: float = 120,  # noqa: ASYNC109
                      settle: float = 1.0) -> list[ConsumerRecord[bytes, bytes]]:
     """Every record on `topic` from the beginning (all partitions, no consumer group): waits for
     `at_least` records (at most `timeout` s: then returns what came), then `settle` seconds more
-    so that an unexpected extra record would be seen too."""
+    so that an unexpected extra record would be seen too. To see everything on a topic shared with
+    other tests, `read_topic_to_end` (a time limit cuts a long topic short on a busy machine)."""
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False)
     await consumer.start()
     try:
@@ -32,6 +33,38 @@ async def read_topic(bootstrap_servers: str, topic: str, *, at_least: int, timeo
         return records
     finally:
         await consumer.stop()
+
+
+async def read_topic_to_end(bootstrap_servers: str, topic: str, *,
+                            timeout: float = 120) -> list[ConsumerRecord[bytes, bytes]]:  # noqa: ASYNC109
+    """Every record on `topic` (all partitions, no consumer group) up to its end, however long the
+    topic: the read stops when each partition's position reaches the high-water mark its fetches
+    answer, not after a time. (`end_offsets()` would be wrong on the embedded broker: the start of
+    the last record batch + 1, /work/shared/BROKER.md.) AssertionError when it takes over `timeout` s."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or {0})]
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        records: list[ConsumerRecord[bytes, bytes]] = []
+        deadline = time.monotonic() + timeout
+        left = set(partitions)
+        while left:
+            assert time.monotonic() < deadline, f"{topic} not read to its end in {timeout} s"
+            batch = await consumer.getmany(*left, timeout_ms=200)
+            for partition_records in batch.values():
+                records.extend(partition_records)
+            left = {p for p in left if not await _at_end(consumer, p)}
+        return records
+    finally:
+        await consumer.stop()
+
+
+async def _at_end(consumer: AIOKafkaConsumer, partition: TopicPartition) -> bool:
+    """Whether a fetch has answered this partition's high-water mark and the position reached it."""
+    highwater = consumer.highwater(partition)
+    return highwater is not None and await consumer.position(partition) >= highwater
 
 
 def envelope_of(record: Any) -> dict[str, Any]:
