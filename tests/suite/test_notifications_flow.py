@@ -4,12 +4,10 @@ business's actions cause (and do not cause), and a crash between decision and pr
 from __future__ import annotations
 
 import asyncio
-import sys
 import time
 
 import httpx
 import pytest
-from petcare_tools.embedded.ports import free_port
 
 from suite.suite_harness import Suite
 
@@ -20,12 +18,9 @@ PASSWORD = "a long enough password"
 @pytest.fixture
 async def suite(processes, kafka_bootstrap_servers, postgres_admin_url):
     suite = Suite(processes, kafka_bootstrap_servers, postgres_admin_url)
-    port = free_port()
-    processes.start("sendgrid-sandbox", [sys.executable, "-m", "uvicorn", "--factory",
-                                         "petcare_tools.sandboxes.sendgrid:create_app", "--host", "127.0.0.1",
-                                         "--port", str(port)])
-    suite.urls["sendgrid"] = f"http://127.0.0.1:{port}"
-    await asyncio.to_thread(processes.wait_http_ok, f"{suite.urls['sendgrid']}/health", 30, "sendgrid-sandbox")
+    # The harness's start: a port taken before the sandbox bound it is retried, and a start-up
+    # on a loaded machine gets the harness's generous deadline (30 s was this file's own).
+    suite.urls["sendgrid"] = await suite.start_sandbox("sendgrid")
     await suite.start("clients")
     return suite
 
@@ -40,7 +35,9 @@ async def mails_to(suite: Suite, address: str) -> list[dict]:
         return body["messages"] if isinstance(body, dict) else body
 
 
-async def wait_for_mails(suite: Suite, address: str, count: int, timeout: float = 30) -> list[dict]:
+async def wait_for_mails(suite: Suite, address: str, count: int, timeout: float = 120) -> list[dict]:
+    """The emails to `address` once there are `count`; a deadline, not a wait: notifications may lag
+    behind the backlog of a busy machine (two test workers, each with its own services)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         mails = await mails_to(suite, address)
@@ -83,10 +80,17 @@ async def test_r_email_7_r_email_8_r_never_3_r_never_4_through_the_real_broker(s
         assert "portal" in instructions["subject"].lower()
         assert len(await mails_to(suite, "ivy@example.com")) == 1
 
-        # R-DELIV-7 through the gateway: the decision and its reasons
-        log = await http.get(f"/api/notifications/deliveries?person_id={invited['id']}", headers=admin)
-        assert log.status_code == 200
-        [delivery] = log.json()
+        # R-DELIV-7 through the gateway: the decision and its reasons. The email reaches the sandbox
+        # before notifications records it sent (the provider's answer comes first): wait for that.
+        deadline = time.monotonic() + 120
+        while True:
+            log = await http.get(f"/api/notifications/deliveries?person_id={invited['id']}", headers=admin)
+            assert log.status_code == 200, log.text
+            [delivery] = log.json()
+            if delivery["email"]["state"] not in ("pending", "sending"):
+                break
+            assert time.monotonic() < deadline, f"the activation email is still {delivery['email']['state']}"
+            await asyncio.sleep(0.2)
         assert delivery["trigger"] == "activation_sent_by_business" and delivery["email"]["state"] == "sent"
 
 
@@ -99,10 +103,10 @@ async def test_a_crash_between_decision_and_provider_call_sends_exactly_once_aft
         client = (await http.post("/api/clients/clients", headers=admin, json={
             "first_name": "Cora", "last_name": "Crash", "emails": ["cora@example.com"]})).json()
         await http.post(f"/api/clients/clients/{client['id']}/portal-instructions", headers=admin)
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # notifications may lag behind a busy machine's backlog
         while time.monotonic() < deadline:  # the decision is stored, the email not sent yet
             log = (await http.get(f"/api/notifications/deliveries?person_id={client['id']}", headers=admin)).json()
-            if log and log[0]["email"]["state"] == "pending":
+            if isinstance(log, list) and log and log[0]["email"]["state"] == "pending":
                 break
             await asyncio.sleep(0.2)
         else:
@@ -129,7 +133,7 @@ async def test_delivery_can_be_set_right_after_the_client_is_created(suite):
             response = await http.put(f"/api/notifications/preferences/{client['id']}", headers=admin,
                                       json={"default_delivery": "text_and_email", "texting_enabled": True})
             assert response.status_code == 200, response.text
-            deadline = time.monotonic() + 60  # two cores shared with other suites: consumption can lag
+            deadline = time.monotonic() + 120  # two cores shared with other suites: consumption can lag
             while True:
                 prefs = (await http.get(f"/api/notifications/preferences/{client['id']}", headers=admin)).json()
                 if prefs.get("pending") is False:
