@@ -4,7 +4,7 @@ visit's or a facility event's line (R-FAC-4) left alone by the custom-line route
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo
@@ -15,14 +15,11 @@ from petcare_contracts.events.scheduling import VisitCancelledByStaff, VisitSche
 from petcare_tools.testing.service import ServiceUnderTest
 
 from .invoice_world import World, make_world
+from .local_today import local_today
 from .test_invoices_api import ok
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 NY = ZoneInfo("America/New_York")
-
-
-def local_today() -> date:
-    return datetime.now(NY).date()
 
 
 async def schedule(service: ServiceUnderTest, world: World, *, visit_date: date, price_cents: int = 3000,

@@ -19,7 +19,6 @@ from __future__ import annotations
 import itertools
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo
@@ -31,6 +30,7 @@ from petcare_kit.identity import Identity, Role
 from petcare_tools.testing.service import ServiceUnderTest, serve_in_process
 
 from .invoice_world import World, make_world
+from .local_today import local_today
 from .test_invoices_api import ok
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -85,11 +85,11 @@ class Company:
 
 
 def this_month() -> str:
-    return datetime.now(NY).strftime("%Y-%m")
+    return local_today().strftime("%Y-%m")
 
 
 def today() -> str:
-    return datetime.now(NY).date().isoformat()
+    return local_today().isoformat()
 
 
 async def client_data(service: ServiceUnderTest, world: World, client_id: UUID, package_id: str,

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
 
 from ..conftest import Service, World, make_world
+from .local_today import local_today
 
 NY = ZoneInfo("America/New_York")
 NOTE = "STAFF-ONLY-c41d-facility-gate-code-9876"
@@ -17,7 +18,7 @@ NOTE = "STAFF-ONLY-c41d-facility-gate-code-9876"
 
 
 def days_ahead(n: int) -> str:
-    return (datetime.now(NY).date() + timedelta(days=n)).isoformat()
+    return (local_today() + timedelta(days=n)).isoformat()
 
 
 def ok(answer: httpx.Response, status: int = 200) -> dict[str, Any]:

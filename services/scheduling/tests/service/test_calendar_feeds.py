@@ -5,7 +5,7 @@ of another company."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 from uuid import uuid4
 from zoneinfo import ZoneInfo
@@ -14,6 +14,7 @@ from icalendar import Calendar
 from petcare_kit.identity import Identity, Role
 
 from ..conftest import Service, admin_of, make_world
+from .local_today import local_today
 from .test_templates_api import next_monday, template_body
 from .test_visits_api import NOTE, booking, catalogue
 
@@ -22,7 +23,7 @@ PREFIX = "/api/scheduling"
 
 
 def soon(days: int) -> str:
-    return (datetime.now(NY).date() + timedelta(days=days)).isoformat()
+    return (local_today() + timedelta(days=days)).isoformat()
 
 
 async def address(service: Service, who: Identity, kind: str, person_id: object, *, regenerate: bool = False) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 from uuid import uuid4
 from zoneinfo import ZoneInfo
@@ -21,6 +21,7 @@ from scheduling.entrypoints.api import field, requests
 from scheduling.spec import SPEC
 
 from ..conftest import SECRET, Service, World, make_world
+from .local_today import local_today
 
 NY = ZoneInfo("America/New_York")
 EVERY_DAY = [1, 2, 3, 4, 5, 6, 7]
@@ -61,7 +62,7 @@ async def setup(service: Service, *, auto_approve: bool = False, mode: str = "sp
 
 
 def days_ahead(n: int) -> str:
-    return (datetime.now(NY).date() + timedelta(days=n)).isoformat()
+    return (local_today() + timedelta(days=n)).isoformat()
 
 
 async def book(service: Service, world: World, walk: dict[str, Any], *, day: str, at: str = "14:00",

@@ -20,6 +20,7 @@ from scheduling.entrypoints.api import templates as templates_api
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
 from ..conftest import Service, World, make_world
+from .local_today import local_today
 
 NY = ZoneInfo("America/New_York")
 
@@ -44,7 +45,7 @@ async def app(service: Service) -> AsyncIterator[Service]:
 
 def next_monday(days_ahead: int) -> date:
     """A Monday at least `days_ahead` days after the company's today."""
-    day = datetime.now(NY).date() + timedelta(days=days_ahead)
+    day = local_today() + timedelta(days=days_ahead)
     return day + timedelta(days=(7 - day.weekday()) % 7)
 
 

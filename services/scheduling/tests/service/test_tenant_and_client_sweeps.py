@@ -18,7 +18,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo
@@ -28,6 +28,7 @@ from petcare_contracts.events.clients import CompanySettingsChanged
 from petcare_kit.identity import Identity
 
 from ..conftest import Service, World, make_world
+from .local_today import local_today
 
 NY = ZoneInfo("America/New_York")
 MARKER = "STAFF-ONLY-7f3a9c-gate-code-4321"
@@ -39,7 +40,7 @@ UNTENANTED = {"/health", "/ready"}
 
 
 def days_ahead(n: int) -> str:
-    return (datetime.now(NY).date() + timedelta(days=n)).isoformat()
+    return (local_today() + timedelta(days=n)).isoformat()
 
 
 @dataclass(frozen=True)
