@@ -81,7 +81,7 @@ def _configure_in_a_process(env: dict[str, str]) -> dict:
             "print(json.dumps({'on': on, 'name': resource and resource.attributes['service.name']}))")
     clean = {k: v for k, v in os.environ.items() if not k.startswith("OTEL_")}
     result = subprocess.run([sys.executable, "-c", code], env=clean | env, capture_output=True, text=True,
-                            timeout=60, check=True)
+                            timeout=120, check=True)  # a cold import on a loaded machine
     return dict(json.loads(result.stdout.strip().splitlines()[-1]))
 
 
