@@ -13,6 +13,8 @@ from petcare_tools.replay.records import Record, from_json, to_json
 from petcare_tools.replay.testkit import cli, create_topics, produce, read_all
 
 OLD = int(datetime(2001, 2, 3, tzinfo=UTC).timestamp() * 1000)
+READ_SECONDS = 120
+"""How long to wait for records that must arrive: generous for a loaded machine (the default is 30 s)."""
 
 
 def envelope(i: int, type_: str = "clients.client.added", company: str = "c-1") -> bytes:
@@ -64,8 +66,8 @@ def test_r_replay_6_export_then_import_gives_identical_records(kafka_bootstrap_s
                    "--audit-topic", unique_topic("audit"))
     assert imported.exit_code == 0, imported.output
 
-    originals = read_all(kafka_bootstrap_servers, source, expect=5)
-    copies = read_all(kafka_bootstrap_servers, target, expect=5)
+    originals = read_all(kafka_bootstrap_servers, source, expect=5, timeout=READ_SECONDS)
+    copies = read_all(kafka_bootstrap_servers, target, expect=5, timeout=READ_SECONDS)
     assert [same_bytes(r) for r in copies] == [same_bytes(r) for r in originals]
     assert [r.tstype for r in copies] == ["create"] * 5
 
@@ -95,7 +97,7 @@ def test_r_replay_1_offsets_per_partition_to_another_topic_in_order(kafka_bootst
     result = cli("replay", source, "--to", target, "--offsets", "0:5-9", "--offsets", "1:15-",
                  "-b", kafka_bootstrap_servers, "--execute", "--audit-topic", unique_topic("audit"))
     assert result.exit_code == 0, result.output
-    copies = read_all(kafka_bootstrap_servers, target, expect=10)
+    copies = read_all(kafka_bootstrap_servers, target, expect=10, timeout=READ_SECONDS)
     assert [(r.partition, r.value) for r in copies] == (
         [(0, f"0-{n}".encode()) for n in range(5, 10)] + [(1, f"1-{n}".encode()) for n in range(15, 20)])
     assert all(r.timestamp != OLD + int(r.header("n") or 0) for r in copies), "new timestamps unless asked"
@@ -118,7 +120,7 @@ def test_r_replay_1_time_window_on_each_records_timestamp_and_original_timestamp
                  "--keep-timestamps", "-b", kafka_bootstrap_servers, "--execute", "--audit-topic",
                  unique_topic("audit"))
     assert result.exit_code == 0, result.output
-    every = read_all(kafka_bootstrap_servers, source, expect=before + 10)
+    every = read_all(kafka_bootstrap_servers, source, expect=before + 10, timeout=READ_SECONDS)
     replayed = [r for r in every if r.offset >= 24]  # each partition had 24 before the replay
     assert sorted(int(r.value or b"") for r in replayed) == list(range(10, 20))  # same topic: read once, no loop
     assert all(r.timestamp == base + int(r.value or b"") * hour for r in replayed)
@@ -139,12 +141,13 @@ def test_r_replay_2_filters_and_header_lists(kafka_bootstrap_servers, unique_top
               "--drop-header", "traceparent", "--drop-header", "x-*", "-b", kafka_bootstrap_servers, "--execute",
               "--audit-topic", audit)
     assert run.exit_code == 0, run.output
-    copies = read_all(kafka_bootstrap_servers, target, expect=2)
+    copies = read_all(kafka_bootstrap_servers, target, expect=2, timeout=READ_SECONDS)
     assert [r.headers for r in copies] == [[("message-id", b"1")], [("message-id", b"5"), ("tenant", b"blue")]]
     header = cli("replay", source, "--to", target, "--header", "tenant=blue", "--keep-header", "tenant",
                  "-b", kafka_bootstrap_servers, "--execute", "--audit-topic", audit)
     assert header.exit_code == 0, header.output
-    assert read_all(kafka_bootstrap_servers, target, expect=3)[-1].headers == [("tenant", b"blue")]
+    latest = read_all(kafka_bootstrap_servers, target, expect=3, timeout=READ_SECONDS)[-1]
+    assert latest.headers == [("tenant", b"blue")]
 
 
 @pytest.mark.parametrize("args, message", [
@@ -181,7 +184,7 @@ def test_r_replay_8_rate_limit_and_audit_record(kafka_bootstrap_servers, unique_
                  kafka_bootstrap_servers, "--execute", "--audit-topic", audit)
     assert result.exit_code == 0, result.output
     assert time.monotonic() - started >= 29 / 20 * 0.95
-    [record] = read_all(kafka_bootstrap_servers, audit, expect=1)
+    [record] = read_all(kafka_bootstrap_servers, audit, expect=1, timeout=READ_SECONDS)
     doc = json.loads(record.value or b"")
     assert doc["command"] == "replay" and doc["reason"] == "bug 42 fixed" and doc["outcome"] == "done"
     assert doc["counts"]["written"] == 30 and "@" in doc["who"]

@@ -17,6 +17,9 @@ from petcare_tools.replay.testkit import cli, create_topics, produce, read_all
 from petcare_tools.testing.suite import fresh_migrated_database
 from suite.kitdemo_harness import KITDEMO_ALEMBIC
 
+READ_SECONDS = 120
+"""How long to wait for records that must arrive: generous for a loaded machine (the default is 30 s)."""
+
 
 def envelope(type_: str, n: int) -> bytes:
     return json.dumps({"id": str(uuid.UUID(int=n)), "type": type_, "company_id": "c", "data": {}}).encode()
@@ -53,12 +56,12 @@ def test_r_replay_4_redrive_sends_dead_letters_home_without_their_headers(kafka_
                     "--execute", "--audit-topic", audit)
     assert by_offset.exit_code == 0, by_offset.output
 
-    home_records = read_all(kafka_bootstrap_servers, home, expect=2)
+    home_records = read_all(kafka_bootstrap_servers, home, expect=2, timeout=READ_SECONDS)
     assert [(r.partition, r.key, r.value, r.headers) for r in home_records] == [
         (1, b"k2", b"{not json", [("trace", b"t")]),
         (2, b"k1", originals[0].value, [("message-id", b"1"), ("bin", b"\xff")]),
     ]
-    [back] = read_all(kafka_bootstrap_servers, other, expect=1)
+    [back] = read_all(kafka_bootstrap_servers, other, expect=1, timeout=READ_SECONDS)
     assert (back.key, back.value, back.headers) == (None, originals[2].value, [("message-id", b"3")])
     assert len(read_all(kafka_bootstrap_servers, dlq)) == 5, "redrive never removes or rewrites dead letters"
 
@@ -152,7 +155,7 @@ async def test_r_replay_7_republish_from_the_outbox_archive(kafka_bootstrap_serv
                                    "-b", kafka_bootstrap_servers, "--execute", "--audit-topic", unique_topic("audit"))
     assert done.exit_code == 0, done.output
     assert "***@" in done.output, "the database password is masked in the audit record"
-    records = read_all(kafka_bootstrap_servers, topic, expect=12)
+    records = read_all(kafka_bootstrap_servers, topic, expect=12, timeout=READ_SECONDS)
     by_key: dict[bytes, list[int]] = {}
     for record in records:
         by_key.setdefault(record.key or b"", []).append(json.loads(record.value or b"")["id"])
