@@ -10,6 +10,8 @@ import time
 import httpx
 import pytest
 from petcare_tools.embedded.ports import free_port
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from suite.plans import SHORT_TRIAL, choose_plan_for_texting
 from suite.suite_harness import Suite
@@ -19,7 +21,9 @@ PASSWORD = "a long enough password"
 MOBILE = "+14165550199"
 
 
-async def eventually(check, timeout: float = 30, what: str = "condition"):
+async def eventually(check, timeout: float = 120, what: str = "condition"):
+    """`check()`'s first truthy answer. A deadline, not a wait: each effect here crosses services and
+    the broker, which lag behind on a busy machine (two test workers, each with its own services)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         result = await check()
@@ -33,7 +37,7 @@ async def eventually(check, timeout: float = 30, what: str = "condition"):
 async def world(processes, kafka_bootstrap_servers, postgres_admin_url):
     suite = Suite(processes, kafka_bootstrap_servers, postgres_admin_url)
     sendgrid, twilio = await suite.start_sandbox("sendgrid"), await suite.start_sandbox("twilio")
-    gateway_port = free_port()
+    gateway_port = free_port()  # outside the ephemeral range: no connection takes it before the gateway binds
     gateway_url = f"http://127.0.0.1:{gateway_port}"
     await suite.start("clients")
     await suite.start("notifications", SENDGRID_HOST=sendgrid, SENDGRID_API_KEY="SG.suite")
@@ -61,6 +65,9 @@ async def test_texts_out_and_in_through_every_service(world):
         await http.put(f"/api/notifications/preferences/{client['id']}", headers=admin,
                        json={"default_delivery": "text_only", "texting_enabled": True})
         await eventually(lambda: _switches_available(http, admin), what="texting available in notifications")
+        # The client reaches notifications on clients.events, texting's availability on texting.events:
+        # no order between the two, so wait for the client (their preference applied) as well.
+        await eventually(lambda: _text_only_applied(http, admin, client["id"]), what="the client at notifications")
         await http.post(f"/api/notifications/conversations/{client['id']}/messages", headers=admin,
                         json={"text": "Rex had a **great** walk!"})
         [text] = await eventually(lambda: _sent(outside, twilio, MOBILE), what="the text at Twilio")
@@ -77,9 +84,10 @@ async def test_texts_out_and_in_through_every_service(world):
         await eventually(lambda: _mails(outside, sendgrid, "tess@textpaws.com"), what="the unassigned email")
         assert len((await http.get("/api/texting/unassigned", headers=admin)).json()) == 1
 
-        # STOP: the next message is not texted, and the decision says why.
+        # STOP: the next message is not texted, and the decision says why. The decision is made with
+        # what notifications knows: wait until texting's opt-out has reached it (no fixed pause).
         await outside.post(f"{twilio}/sandbox/inbound", json={"from": MOBILE, "to": number, "body": "STOP"})
-        await asyncio.sleep(2)
+        await eventually(lambda: _opted_out_at_notifications(suite, MOBILE), what="the STOP at notifications")
         await http.post(f"/api/notifications/conversations/{client['id']}/messages", headers=admin,
                         json={"text": "Are you there?"})
         last = await eventually(lambda: _delivery(http, admin, client["id"], None, newest_text="Are you there?"),
@@ -116,6 +124,9 @@ async def test_r_text_4_a_conversation_message_is_texted_to_the_client_phone_num
         await http.put(f"/api/notifications/preferences/{client['id']}", headers=admin,
                        json={"default_delivery": "text_only", "texting_enabled": True})
         await eventually(lambda: _switches_available(http, admin), what="texting available in notifications")
+        # The client reaches notifications on clients.events, texting's availability on texting.events:
+        # no order between the two, so wait for the client (their preference applied) as well.
+        await eventually(lambda: _text_only_applied(http, admin, client["id"]), what="the client at notifications")
         posted = await http.post(f"/api/notifications/conversations/{client['id']}/messages", headers=admin,
                                  json={"text": "Rex is home"})
         assert posted.status_code == 201, posted.text
@@ -128,7 +139,7 @@ async def test_r_text_4_a_conversation_message_is_texted_to_the_client_phone_num
 async def _texting_set_up(http, outside, twilio, admin) -> str:  # type: ignore[no-untyped-def]
     """Plan (at billing, the short trial over), texting on, a number bought, the A2P registration
     approved; returns the number."""
-    await choose_plan_for_texting(http, admin, "solo")
+    await choose_plan_for_texting(http, admin, "solo", timeout=120)
     assert (await http.post("/api/texting/turn-on", headers=admin)).status_code == 200
     [offer, *_] = (await http.get("/api/texting/numbers/available?area_code=416&country=CA", headers=admin)).json()
     bought = await http.post("/api/texting/number", headers=admin, json={"phone_number": offer["phone_number"]})
@@ -145,9 +156,28 @@ async def _texting_set_up(http, outside, twilio, admin) -> str:  # type: ignore[
     return number
 
 
+async def _opted_out_at_notifications(suite: Suite, number: str) -> bool:
+    """Whether notifications has the opt-out of `number` (texting's OptOutChanged, R-TEXT-12)."""
+    engine = create_async_engine(suite.databases["notifications"])
+    try:
+        async with engine.connect() as connection:
+            found = await connection.scalar(text("SELECT count(*) FROM opt_outs WHERE number = :number"),
+                                            {"number": number})
+            return bool(found)
+    finally:
+        await engine.dispose()
+
+
 async def _validity_number(http, admin, person_id, number):  # type: ignore[no-untyped-def]
     validity = (await http.get("/api/texting/validity?kind=client", headers=admin)).json()
     return [v["number"] for v in validity if v["person_id"] == person_id] == [number]
+
+
+async def _text_only_applied(http, admin, person_id) -> bool:  # type: ignore[no-untyped-def]
+    """Notifications knows the person and applied the Text only preference set while it did not."""
+    prefs = (await http.get(f"/api/notifications/preferences/{person_id}", headers=admin)).json()
+    return prefs.get("pending") is False and (prefs.get("default_delivery"), prefs.get("texting_enabled")) == (
+        "text_only", True)
 
 
 async def _switches_available(http, admin):
