@@ -111,7 +111,9 @@ def otel_env(receiver: OtlpReceiver) -> dict[str, str]:
             "OTEL_BSP_SCHEDULE_DELAY": "200"}
 
 
-async def wait_for_mail(sendgrid: str, address: str, timeout: float = 60) -> dict:
+async def wait_for_mail(sendgrid: str, address: str, timeout: float = 120) -> dict:
+    """The first email to `address`: a deadline, not a wait (notifications may lag behind a busy
+    machine's backlog; the activation may wait for its company in the waiting room)."""
     deadline = time.monotonic() + timeout
     async with httpx.AsyncClient() as http:
         while time.monotonic() < deadline:
