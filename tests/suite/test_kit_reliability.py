@@ -13,6 +13,7 @@ import pytest
 from aiokafka import AIOKafkaProducer
 from kitdemo.events import NoteAdded
 from petcare_contracts import envelope_headers, new_envelope
+from petcare_kit.relay import RELAY_LOCK_KEY
 
 from suite.kitdemo_harness import (
     Kitdemo,
@@ -32,12 +33,13 @@ async def kitdemo(processes, kafka_bootstrap_servers, postgres_admin_url, unique
                                 unique_topic("kitdemo.events"))
 
 
-async def produce(bootstrap_servers: str, topic: str, *values: tuple[bytes | None, list]) -> None:
+async def produce(bootstrap_servers: str, topic: str, *values: tuple[bytes | None, list],
+                  key: bytes = b"poison") -> None:
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap_servers, enable_idempotence=False)
     await producer.start()
     try:
         for value, headers in values:
-            await producer.send_and_wait(topic, value, key=b"poison", headers=headers)
+            await producer.send_and_wait(topic, value, key=key, headers=headers)
     finally:
         await producer.stop()
 
@@ -68,7 +70,9 @@ async def test_the_same_message_delivered_twice_changes_nothing(kitdemo):
     await wait_applied(reader, 1)
 
     # The broker hands the same message over again (a redelivery, a replay by ops).
-    await produce(kitdemo.bootstrap_servers, kitdemo.topic, (original.value, list(original.headers)))
+    # Under its own key (one partition, in order): the note after it is applied after it was read.
+    await produce(kitdemo.bootstrap_servers, kitdemo.topic, (original.value, list(original.headers)),
+                  key=original.key)
     await post_notes(writer, "cat-7", ["brushed"])  # something after it, to know the duplicate was read
 
     rows = await wait_applied(reader, 2)
@@ -94,7 +98,7 @@ async def test_poison_messages_go_to_the_dead_letter_topic_and_the_consumer_keep
     await post_notes(writer, "k", ["explode"])
     [good_id] = await post_notes(writer, "k", ["all good"])
 
-    dead = await read_topic(kitdemo.bootstrap_servers, f"{kitdemo.group}.dlq", at_least=4, timeout=60)
+    dead = await read_topic(kitdemo.bootstrap_servers, f"{kitdemo.group}.dlq", at_least=4, timeout=120)
     reasons = sorted(dict(r.headers)["dlq-reason"].decode().split(":")[0] for r in dead)
     assert reasons == ["handler_failed", "invalid_payload", "malformed_message", "unknown_event_type"]
     malformed = next(r for r in dead if r.value == b"{not json")
@@ -110,8 +114,10 @@ async def test_kill_9_of_the_consumer_mid_stream_applies_every_message_exactly_o
     keys = [f"pet-{i}" for i in range(10)]
     for key in keys:
         await post_notes(writer, key, [f"note {n}" for n in range(100)])
+    # 10 ms a message: the 850 left take 8 s or more, so that a poll of this test delayed by a busy
+    # machine still sees the reader mid-stream (at 3 ms, 2.5 s were the margin).
     reader = await kitdemo.start("reader", "reader", KITDEMO_CONSUMER_BATCH_SIZE="20",
-                                 KITDEMO_HANDLER_DELAY_MS="3")
+                                 KITDEMO_HANDLER_DELAY_MS="10")
     rows = await wait_applied(reader, 150)
     assert len(rows) < 1000, "the reader finished before it could be killed; slow it down"
     kitdemo.processes.kill("reader")  # SIGKILL: no graceful shutdown, no offset commit
@@ -151,7 +157,7 @@ async def test_outbox_keeps_per_key_order_across_replicas_and_a_relay_failover(k
             kitdemo.processes.kill(leader)  # the other replica's relay must take over
             del replicas[leader]
 
-    records = await read_topic(kitdemo.bootstrap_servers, kitdemo.topic, at_least=120, timeout=60)
+    records = await read_topic(kitdemo.bootstrap_servers, kitdemo.topic, at_least=120, timeout=120)
     positions: dict[str, list[int]] = defaultdict(list)
     for record in records:
         data = envelope_of(record)["data"]
@@ -162,12 +168,15 @@ async def test_outbox_keeps_per_key_order_across_replicas_and_a_relay_failover(k
 
 
 async def _relay_leader(kitdemo: Kitdemo) -> str:
-    """Which writer process holds the relay's advisory lock."""
+    """Which writer process holds the relay's advisory lock (that lock in the writers' database: pg_locks
+    lists every database's locks, and other advisory locks, held for a transaction, come and go)."""
     connection = await asyncpg.connect(kitdemo.writer_db.replace("+asyncpg", ""))
     try:
         pid = await connection.fetchval(
             "SELECT a.client_port FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-            "WHERE l.locktype = 'advisory' AND l.granted"
+            "WHERE l.locktype = 'advisory' AND l.granted "
+            "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+            "AND ((l.classid::text::bigint << 32) | l.objid::text::bigint) = $1", RELAY_LOCK_KEY
         )
     finally:
         await connection.close()
