@@ -58,7 +58,7 @@ async def test_r_replay_4_r_replay_9_a_poison_message_is_redriven_after_the_fix_
     await sql(kitdemo.reader_db, f"ALTER TABLE applied_notes ADD CONSTRAINT {BUG} CHECK (key <> 'sick-pet')")
     [poison] = await post_notes(kitdemo.writer_url, "sick-pet", ["needs the vet"])
     [fine] = await post_notes(kitdemo.writer_url, "well-pet", ["all good"])
-    [dead] = await asyncio.to_thread(read_all, bootstrap, dlq, expect=1, timeout=60)
+    [dead] = await asyncio.to_thread(read_all, bootstrap, dlq, expect=1, timeout=120)
     assert dead.header("dlq-reason", ).startswith(b"handler_failed")
     assert fine in {row["note_id"] for row in await wait_applied(kitdemo.reader_url, 1)}
 
@@ -75,7 +75,7 @@ async def test_r_replay_4_r_replay_9_a_poison_message_is_redriven_after_the_fix_
     [_, sentinel] = await post_notes(kitdemo.writer_url, "well-pet", ["after the second redrive", "sentinel"])
     rows = {row["note_id"]: row for row in await wait_applied(kitdemo.reader_url, 4)}
     assert sentinel in rows and rows[poison]["times_applied"] == 1, "the second redrive changed nothing"
-    records = await asyncio.to_thread(read_all, bootstrap, kitdemo.topic, expect=6)
+    records = await asyncio.to_thread(read_all, bootstrap, kitdemo.topic, expect=6, timeout=120)
     redriven = [r for r in records if r.key == b"sick-pet"]
     assert len(redriven) == 3 and all(not n.startswith("dlq-") for r in redriven for n, _ in r.headers)
 
@@ -108,7 +108,7 @@ async def test_r_replay_5_rewind_is_refused_while_the_service_consumes_and_it_re
     assert set(ends.values()) == {0}, "committed offsets moved to each partition's start"
 
     kitdemo.reader_url = await kitdemo.start("reader", "reader")
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120
     while (now := await committed(kitdemo)) and sum(now.values()) < len(
             await asyncio.to_thread(read_all, bootstrap, kitdemo.topic)):
         assert time.monotonic() < deadline, f"the reader did not read the topic again: {now}"

@@ -35,7 +35,7 @@ async def test_r_replay_7_republish_after_the_broker_lost_everything(processes, 
     ids = []
     for pet in range(3):
         ids += await post_notes(writer, f"pet-{pet}", [f"note {n}" for n in range(10)])
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120
     while await published(kitdemo.writer_db) < 30:
         assert time.monotonic() < deadline, "the writer's relay did not publish"
         await asyncio.sleep(0.2)

@@ -7,13 +7,11 @@ email is sent once) and sends nothing it had sent before."""
 from __future__ import annotations
 
 import asyncio
-import sys
 import time
 
 import asyncpg
 import httpx
 import pytest
-from petcare_tools.embedded.ports import free_port
 from petcare_tools.replay.testkit import cli
 
 from suite.suite_harness import Suite
@@ -28,7 +26,7 @@ async def mails_to(sendgrid: str, address: str) -> list[dict]:
         return body["messages"] if isinstance(body, dict) else body
 
 
-async def wait_mails(sendgrid: str, address: str, count: int, timeout: float = 60) -> None:
+async def wait_mails(sendgrid: str, address: str, count: int, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while len(await mails_to(sendgrid, address)) < count:
         assert time.monotonic() < deadline, f"fewer than {count} emails to {address}"
@@ -47,12 +45,7 @@ async def test_r_replay_7_republish_restores_what_notifications_missed_and_email
         processes, own_embedded_broker, postgres_admin_url):
     broker = own_embedded_broker
     suite = Suite(processes, broker.bootstrap_servers, postgres_admin_url)
-    port = free_port()
-    processes.start("sendgrid-sandbox", [sys.executable, "-m", "uvicorn", "--factory",
-                                         "petcare_tools.sandboxes.sendgrid:create_app", "--host", "127.0.0.1",
-                                         "--port", str(port)])
-    sendgrid = f"http://127.0.0.1:{port}"
-    await asyncio.to_thread(processes.wait_http_ok, f"{sendgrid}/health", 30, "sendgrid-sandbox")
+    sendgrid = await suite.start_sandbox("sendgrid")  # a taken port retried, a start-up's generous deadline
     await suite.start("clients")
     await suite.start("notifications", SENDGRID_HOST=sendgrid, SENDGRID_API_KEY="SG.suite")
     gateway = await suite.start_gateway()
@@ -73,7 +66,7 @@ async def test_r_replay_7_republish_restores_what_notifications_missed_and_email
         processes.stop("notifications")
         await invite("missed@example.com")  # published while notifications is down
     clients_db = suite.databases["clients"]
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120
     while await unpublished(clients_db):
         assert time.monotonic() < deadline, "clients' relay did not publish"
         await asyncio.sleep(0.2)
