@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 from collections import Counter
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlparse
@@ -25,10 +26,10 @@ from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 from petcare_tools.embedded.ports import free_port
+from petcare_tools.testing.topics import envelope_of, read_topic_to_end
 from schemathesis import GenerationMode
 from twilio.request_validator import RequestValidator
 
-from suite.kitdemo_harness import envelope_of, read_topic
 from suite.suite_harness import Suite
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -61,7 +62,7 @@ class ServerError:
 async def world(processes, kafka_bootstrap_servers, postgres_admin_url, stripe_sandbox):
     suite = Suite(processes, kafka_bootstrap_servers, postgres_admin_url)
     sendgrid, twilio = await suite.start_sandbox("sendgrid"), await suite.start_sandbox("twilio")
-    gateway_port = free_port()
+    gateway_port = free_port()  # outside the ephemeral range: no connection takes it before the gateway binds
     gateway_url = f"http://127.0.0.1:{gateway_port}"
     await suite.start("clients")
     await suite.start("notifications", SENDGRID_HOST=sendgrid, SENDGRID_API_KEY="SG.suite")
@@ -99,7 +100,8 @@ async def known_ids(http: httpx.AsyncClient, admin: dict[str, str], client_id: s
     scheduling a service, a visit and a template), so that half the cases reach the use cases
     behind the look-ups instead of a 404 (`with_known_ids`)."""
     ids = {"client_id": client_id, "person_id": client_id, "pet_id": pet_id}
-    for _ in range(120):  # until scheduling has read the company, the client and the pet (clients.events)
+    deadline = time.monotonic() + 180  # until scheduling has read the company, the client and the pet (clients.events)
+    while time.monotonic() < deadline:
         service = await http.post("/api/scheduling/services", headers=admin, json={
             "name": "Fuzz walk", "duration_minutes": 30, "price_cents": 2500, "client_selectable": True,
             "late_reminder_minutes": 15})
@@ -130,9 +132,12 @@ def with_known_ids(strategy, ids: dict[str, str]):
     return st.tuples(strategy, st.booleans()).map(apply)
 
 
-async def activation_token(suite: Suite, company_id: str) -> str:
-    for _ in range(60):
-        records = await read_topic(suite.bootstrap_servers, "clients.events", at_least=0, timeout=0.5, settle=0.2)
+async def activation_token(suite: Suite, company_id: str, timeout: float = 120) -> str:  # noqa: ASYNC109
+    """The token of the company's activation email, from clients.events read whole each time (a read
+    cut off after a fixed time saw only the start of a long topic on a busy machine)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        records = await read_topic_to_end(suite.bootstrap_servers, "clients.events")
         for record in records:
             event = envelope_of(record)
             if event["company_id"] == company_id and event["type"] == "clients.portal.activation_email_requested":
@@ -184,7 +189,9 @@ def examples(strategy, gateway: str, http: requests.Session, name: str, token: s
               verbosity=Verbosity.quiet)
     @given(case=strategy)
     def run(case) -> None:
-        response = case.call(base_url=gateway, session=http, headers=headers, timeout=30)
+        # Beyond the suite gateway's own upstream deadline (60 s): a slow moment of a loaded machine
+        # is not a failure of this test, which is about 5xx answers.
+        response = case.call(base_url=gateway, session=http, headers=headers, timeout=90)
         sent.append(response.status_code)
         if response.status_code >= 500:
             errors.append(ServerError(name, mode.value, response.status_code, response.text,
