@@ -25,11 +25,11 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
-from petcare_tools.embedded.ports import free_port
 from petcare_tools.testing.topics import envelope_of, read_topic_to_end
 from schemathesis import GenerationMode
 from twilio.request_validator import RequestValidator
 
+from suite.plans import hold_port
 from suite.suite_harness import Suite
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -62,14 +62,18 @@ class ServerError:
 async def world(processes, kafka_bootstrap_servers, postgres_admin_url, stripe_sandbox):
     suite = Suite(processes, kafka_bootstrap_servers, postgres_admin_url)
     sendgrid, twilio = await suite.start_sandbox("sendgrid"), await suite.start_sandbox("twilio")
-    gateway_port = free_port()  # outside the ephemeral range: no connection takes it before the gateway binds
+    held = hold_port()  # the gateway's, named to texting before the gateway starts (port race)
+    gateway_port = held.getsockname()[1]
     gateway_url = f"http://127.0.0.1:{gateway_port}"
-    await suite.start("clients")
-    await suite.start("notifications", SENDGRID_HOST=sendgrid, SENDGRID_API_KEY="SG.suite")
-    await suite.start("texting", TWILIO_API_BASE=twilio, TEXTING_WEBHOOK_BASE_URL=f"{gateway_url}/api/texting")
-    await suite.start("scheduling")
-    await suite.start("billing", STRIPE_API_BASE=stripe_sandbox)
-    await suite.start("facility")
+    try:
+        await suite.start("clients")
+        await suite.start("notifications", SENDGRID_HOST=sendgrid, SENDGRID_API_KEY="SG.suite")
+        await suite.start("texting", TWILIO_API_BASE=twilio, TEXTING_WEBHOOK_BASE_URL=f"{gateway_url}/api/texting")
+        await suite.start("scheduling")
+        await suite.start("billing", STRIPE_API_BASE=stripe_sandbox)
+        await suite.start("facility")
+    finally:
+        held.close()
     await suite.start_gateway(port=gateway_port)
     return suite, gateway_url
 

@@ -34,12 +34,11 @@ import pytest
 from aiokafka import AIOKafkaProducer
 from petcare_contracts import envelope_headers, new_envelope
 from petcare_contracts.events.scheduling import VisitCompleted, VisitSummary
-from petcare_tools.embedded.ports import free_port
 from petcare_tools.testing.topics import envelope_of, read_topic
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from suite.plans import SHORT_TRIAL
+from suite.plans import SHORT_TRIAL, hold_port
 from suite.suite_harness import Suite
 from suite.test_texting_crash import eventually
 from suite.test_texting_flow import _switches_available, _texting_set_up
@@ -78,13 +77,18 @@ async def world(processes, own_embedded_broker, postgres_admin_url):
     kafka_bootstrap_servers = own_embedded_broker.bootstrap_servers
     suite = Suite(processes, kafka_bootstrap_servers, postgres_admin_url)
     sendgrid, twilio = await asyncio.gather(suite.start_sandbox("sendgrid"), suite.start_sandbox("twilio"))
-    texting_port = free_port()  # outside the ephemeral range: still free when it is bound, and rebound
-    for name in ("clients", "billing", "notifications", "texting"):  # migrations one at a time (alembic)
-        await suite.database(name)
+    # Replica 1's port is named to itself (Twilio's callbacks): held bound until it starts (port race).
+    held = hold_port()
+    texting_port = held.getsockname()[1]
+    try:
+        for name in ("clients", "billing", "notifications", "texting"):  # migrations one at a time (alembic)
+            await suite.database(name)
+    finally:
+        held.close()
     await asyncio.gather(
         suite.start("clients", **QUIET), suite.start("billing", **SHORT_TRIAL, **QUIET),
         suite.start_replicas("notifications", REPLICAS, SENDGRID_HOST=sendgrid, **NOTIFICATIONS_ENV),
-        suite.start_replicas("texting", REPLICAS, ports=[texting_port, free_port(), free_port()],
+        suite.start_replicas("texting", REPLICAS, ports=[texting_port, None, None],
                              TWILIO_API_BASE=twilio, TEXTING_WEBHOOK_BASE_URL=f"http://127.0.0.1:{texting_port}",
                              **TEXTING_ENV))
     gateway = await suite.start_gateway()

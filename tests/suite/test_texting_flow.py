@@ -9,11 +9,10 @@ import time
 
 import httpx
 import pytest
-from petcare_tools.embedded.ports import free_port
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from suite.plans import SHORT_TRIAL, choose_plan_for_texting
+from suite.plans import SHORT_TRIAL, choose_plan_for_texting, hold_port
 from suite.suite_harness import Suite
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -37,12 +36,16 @@ async def eventually(check, timeout: float = 120, what: str = "condition"):
 async def world(processes, kafka_bootstrap_servers, postgres_admin_url):
     suite = Suite(processes, kafka_bootstrap_servers, postgres_admin_url)
     sendgrid, twilio = await suite.start_sandbox("sendgrid"), await suite.start_sandbox("twilio")
-    gateway_port = free_port()  # outside the ephemeral range: no connection takes it before the gateway binds
+    held = hold_port()  # the gateway's, named to texting before the gateway starts (port race)
+    gateway_port = held.getsockname()[1]
     gateway_url = f"http://127.0.0.1:{gateway_port}"
-    await suite.start("clients")
-    await suite.start("notifications", SENDGRID_HOST=sendgrid, SENDGRID_API_KEY="SG.suite")
-    await suite.start("texting", TWILIO_API_BASE=twilio, TEXTING_WEBHOOK_BASE_URL=f"{gateway_url}/api/texting")
-    await suite.start("billing", **SHORT_TRIAL)
+    try:
+        await suite.start("clients")
+        await suite.start("notifications", SENDGRID_HOST=sendgrid, SENDGRID_API_KEY="SG.suite")
+        await suite.start("texting", TWILIO_API_BASE=twilio, TEXTING_WEBHOOK_BASE_URL=f"{gateway_url}/api/texting")
+        await suite.start("billing", **SHORT_TRIAL)
+    finally:
+        held.close()
     await suite.start_gateway(port=gateway_port)
     return suite, gateway_url, sendgrid, twilio
 

@@ -24,6 +24,7 @@ import json
 import signal
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -165,11 +166,12 @@ class Suite:
             env_vars[f"{spec.env_prefix}DATABASE_URL"] = await self.database(name)
         return await self._serve(process_name or name, spec.asgi_factory, env_vars, port=port)
 
-    async def start_replicas(self, name: str, count: int, *, ports: list[int] | None = None, **env: str) -> list[str]:
+    async def start_replicas(self, name: str, count: int, *, ports: Sequence[int | None] | None = None,
+                             **env: str) -> list[str]:
         """Start `count` processes of service `name` (R-SCALE-1): `name` first (its database created
         and migrated once), then `name-2` ... `name-<count>` at the same time, as the launcher's
         `--replicas` names them; one database, one consumer group. `ports` fixes their ports (in
-        that order). Returns their base URLs in that order, once each is ready."""
+        that order; None: a free one). Returns their base URLs in that order, once each is ready."""
         wanted: list[int | None] = list(ports) if ports else [None] * count
         first = await self.start(name, port=wanted[0], **env)
         others = await asyncio.gather(*(self.start(name, process_name=f"{name}-{n}", port=wanted[n - 1], **env)
