@@ -31,11 +31,12 @@ import pytest
 from aiokafka import AIOKafkaProducer
 from petcare_contracts import EventPayload, envelope_headers, new_envelope
 from petcare_contracts.events.clients import CompanyRegistered
+from petcare_tools.testing.topics import envelope_of, published_envelopes, read_topic_to_end
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from suite.suite_harness import Suite
-from suite.test_scheduling_late_replicas import book, published, read_to_end
+from suite.test_scheduling_late_replicas import book
 from suite.test_texting_crash import eventually
 
 pytestmark = [
@@ -120,10 +121,10 @@ async def test_r_scale_1_r_plan_1_three_billing_replicas_end_each_trial_once(pro
     # Everything is on the broker now (the outbox is empty). Not `at_least=2 * COMPANIES` records: a
     # registration read after its trial ended (a killed replica's partitions wait for the group) has
     # only the in_trial=false record, and the read would wait out its time limit for the missing ones.
-    ended = await published(kafka_bootstrap_servers, "billing.events",
-                            lambda e: e["company_id"] in {str(c) for c in companies}
-                            and e["type"] == "billing.plan.changed" and e["data"]["in_trial"] is False,
-                            at_least=COMPANIES)
+    ended = await published_envelopes(kafka_bootstrap_servers, "billing.events",
+                                      lambda e: e["company_id"] in {str(c) for c in companies}
+                                      and e["type"] == "billing.plan.changed" and e["data"]["in_trial"] is False,
+                                      at_least=COMPANIES)
     per_company = once_each(ended, lambda e: e["data"]["company_id"])
     assert per_company == Counter({str(c): 1 for c in companies}), per_company
     print(f"\nR-SCALE-1 periodic: {COMPANIES} trials ended by {REPLICAS} billing replicas (one killed), "
@@ -194,8 +195,8 @@ async def test_r_scale_1_r_sched_5_r_sched_9_three_scheduling_replicas_approve_a
     async def all_late_reported() -> list[dict[str, Any]]:
         # The whole topic each time: a read cut short by a time limit would miss visit.scheduled records
         # counted below, on a loaded machine.
-        mine = [e for e in await read_to_end(kafka_bootstrap_servers, "scheduling.events")
-                if e["company_id"] == company_id]
+        mine = [e for r in await read_topic_to_end(kafka_bootstrap_servers, "scheduling.events")
+                if (e := envelope_of(r))["company_id"] == company_id]
         reported = {e["data"]["visit_id"] for e in mine if e["type"] == "scheduling.visit.staff_late"}
         return mine if reported >= {v["id"] for v in late} else []
 

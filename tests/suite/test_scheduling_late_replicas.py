@@ -17,15 +17,13 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from aiokafka import AIOKafkaConsumer, TopicPartition
-from petcare_tools.testing.topics import envelope_of
+from petcare_tools.testing.topics import published_envelopes
 
 from suite.plans import SHORT_TRIAL, WAIT_SECONDS, hold_port
 from suite.suite_harness import Suite
@@ -89,42 +87,6 @@ async def book(http: httpx.AsyncClient, admin: dict[str, str], body: dict[str, A
             return dict(answer.json())
         assert time.monotonic() < deadline, f"scheduling never learnt the company's people: {answer.text}"
         await asyncio.sleep(0.5)
-
-
-async def read_to_end(bootstrap_servers: str, topic: str) -> list[dict[str, Any]]:
-    """Every envelope on `topic` up to the end it has now (all partitions, no consumer group).
-    `read_topic` stops `settle` s after its `at_least`-th record: on the session's broker, where
-    earlier tests' records come first, that can be before this test's on a loaded machine."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False)
-    await consumer.start()
-    try:
-        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or {0})]
-        consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
-        envelopes: list[dict[str, Any]] = []
-        deadline = time.monotonic() + WAIT_SECONDS
-        # The end is each partition's high-water mark as fetches report it: the embedded broker's
-        # end_offsets() answers the first offset of the last record batch + 1 (BROKER.md).
-        while [p for p in partitions
-               if consumer.highwater(p) is None or await consumer.position(p) < consumer.highwater(p)]:
-            assert time.monotonic() < deadline, f"{topic} not read to its end in {WAIT_SECONDS} s"
-            for records in (await consumer.getmany(timeout_ms=200)).values():
-                envelopes.extend(envelope_of(r) for r in records)
-        return envelopes
-    finally:
-        await consumer.stop()
-
-
-async def published(bootstrap_servers: str, topic: str, wanted: Callable[[dict[str, Any]], bool], at_least: int,
-                    settle: float = 1.0) -> list[dict[str, Any]]:
-    """The `wanted` envelopes on `topic` once there are `at_least` of them, read again `settle` s
-    later so that an unexpected extra one shows too."""
-    deadline = time.monotonic() + WAIT_SECONDS
-    while len([e for e in await read_to_end(bootstrap_servers, topic) if wanted(e)]) < at_least:
-        assert time.monotonic() < deadline, f"{at_least} such records not on {topic} in {WAIT_SECONDS} s"
-        await asyncio.sleep(0.5)
-    await asyncio.sleep(settle)
-    return [e for e in await read_to_end(bootstrap_servers, topic) if wanted(e)]
 
 
 async def test_r_sched_9_r_deliv_8_each_late_visit_is_texted_once_with_two_replicas_and_a_restart(world):
@@ -192,9 +154,9 @@ async def test_r_sched_9_r_deliv_8_each_late_visit_is_texted_once_with_two_repli
             assert Counter(b.rsplit("Dog walk ", 1)[1].rstrip(".") for b in bodies) == expected, bodies
         assert shown(datetime.fromisoformat(on_time["starts_at"])) not in expected
 
-    mine = await published(suite.bootstrap_servers, "scheduling.events",
-                           lambda e: e["company_id"] == signup["company"]["id"]
-                           and e["type"] == "scheduling.visit.staff_late", at_least=len(late))
+    mine = await published_envelopes(suite.bootstrap_servers, "scheduling.events",
+                                     lambda e: e["company_id"] == signup["company"]["id"]
+                                     and e["type"] == "scheduling.visit.staff_late", at_least=len(late))
     reported = Counter(e["data"]["visit_id"] for e in mine)
     assert reported == Counter(v["id"] for v in late)  # once each; never the visit started in time
 

@@ -1,15 +1,5 @@
-"""One local "today" per test (local_today.py says why)."""
+"""One local "today" per test (petcare_tools.testing.local_today says why)."""
 
-from __future__ import annotations
+from petcare_tools.testing.local_today import one_local_today_per_test
 
-from collections.abc import Iterator
-
-import pytest
-
-from .local_today import pinned
-
-
-@pytest.fixture(autouse=True)
-def one_local_today_per_test() -> Iterator[None]:
-    with pinned():
-        yield
+__all__ = ["one_local_today_per_test"]

@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from petcare_contracts.events.billing import FacilityCharge, FacilityInvoiceRequested
 from petcare_contracts.events.scheduling import VisitCancelledByStaff, VisitScheduledV2, VisitSummary
+from petcare_tools.testing.local_today import local_today
 from petcare_tools.testing.service import ServiceUnderTest
 
 from .invoice_world import World, make_world
-from .local_today import local_today
 from .test_invoices_api import ok
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")

@@ -27,10 +27,10 @@ import pytest
 import pytest_asyncio
 from billing.spec import SPEC
 from petcare_kit.identity import Identity, Role
+from petcare_tools.testing.local_today import local_today
 from petcare_tools.testing.service import ServiceUnderTest, serve_in_process
 
 from .invoice_world import World, make_world
-from .local_today import local_today
 from .test_invoices_api import ok
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")

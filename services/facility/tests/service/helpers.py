@@ -8,9 +8,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
+from petcare_tools.testing.local_today import local_today
 
 from ..conftest import Service, World, make_world
-from .local_today import local_today
 
 NY = ZoneInfo("America/New_York")
 NOTE = "STAFF-ONLY-c41d-facility-gate-code-9876"

@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 from petcare_kit.identity import Identity, Role
+from petcare_tools.testing.local_today import local_today
 
 from ..conftest import Service, admin_of, make_world
-from .local_today import local_today
 from .test_templates_api import next_monday, template_body
 from .test_visits_api import NOTE, booking, catalogue
 

@@ -15,13 +15,13 @@ import pytest_asyncio
 from petcare_contracts.events.clients import CompanySettingsChanged
 from petcare_kit.identity import Identity, Role
 from petcare_kit.migrations import upgrade_to_head
+from petcare_tools.testing.local_today import local_today
 from scheduling.bootstrap import create_app
 from scheduling.config import SchedulingSettings
 from scheduling.entrypoints.api import field, requests
 from scheduling.spec import SPEC
 
 from ..conftest import SECRET, Service, World, make_world
-from .local_today import local_today
 
 NY = ZoneInfo("America/New_York")
 EVERY_DAY = [1, 2, 3, 4, 5, 6, 7]

@@ -15,12 +15,12 @@ import pytest
 import pytest_asyncio
 from petcare_contracts import new_envelope
 from petcare_contracts.events.clients import ClientDeactivated
+from petcare_tools.testing.local_today import local_today
 from scheduling.entrypoints import template_consumers, template_jobs
 from scheduling.entrypoints.api import templates as templates_api
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
 from ..conftest import Service, World, make_world
-from .local_today import local_today
 
 NY = ZoneInfo("America/New_York")
 

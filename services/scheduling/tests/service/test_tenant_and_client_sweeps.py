@@ -26,9 +26,9 @@ from zoneinfo import ZoneInfo
 from petcare_contracts.events.billing import InvoiceVisitsChanged
 from petcare_contracts.events.clients import CompanySettingsChanged
 from petcare_kit.identity import Identity
+from petcare_tools.testing.local_today import local_today
 
 from ..conftest import Service, World, make_world
-from .local_today import local_today
 
 NY = ZoneInfo("America/New_York")
 MARKER = "STAFF-ONLY-7f3a9c-gate-code-4321"

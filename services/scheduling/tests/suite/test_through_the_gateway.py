@@ -10,9 +10,8 @@ from typing import Any
 
 import httpx
 import pytest
-from aiokafka import AIOKafkaConsumer, TopicPartition
 from petcare_tools.testing.suite import Suite
-from petcare_tools.testing.topics import envelope_of
+from petcare_tools.testing.topics import published_envelopes
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 PASSWORD = "a long enough password"
@@ -37,42 +36,6 @@ async def until_read_models_know(http: httpx.AsyncClient, headers: dict[str, str
             return answer
         assert time.monotonic() < deadline, f"scheduling never learnt the company's people: {answer.text}"
         await asyncio.sleep(0.5)
-
-
-async def company_events(bootstrap_servers: str, topic: str, company_id: str, at_least: int,
-                         settle: float = 1.0) -> list[dict[str, Any]]:
-    """The company's envelopes on `topic` once there are `at_least`, read again `settle` s later so that
-    an unexpected extra one shows too. The topic is the session's: each read goes to its end (see
-    `_read_to_end`), since `read_topic(at_least=...)` counts every company's records and stops `settle` s
-    after that many, which on a loaded machine can be before this test's, behind earlier tests' records."""
-    deadline = time.monotonic() + WAIT_SECONDS
-    while len([e for e in await _read_to_end(bootstrap_servers, topic) if e["company_id"] == company_id]) < at_least:
-        assert time.monotonic() < deadline, f"{at_least} records of the company not on {topic} in {WAIT_SECONDS} s"
-        await asyncio.sleep(0.5)
-    await asyncio.sleep(settle)
-    return [e for e in await _read_to_end(bootstrap_servers, topic) if e["company_id"] == company_id]
-
-
-async def _read_to_end(bootstrap_servers: str, topic: str) -> list[dict[str, Any]]:
-    """Every envelope on `topic` up to the end it has now (all partitions, no consumer group)."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False)
-    await consumer.start()
-    try:
-        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or {0})]
-        consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
-        envelopes: list[dict[str, Any]] = []
-        deadline = time.monotonic() + WAIT_SECONDS
-        # The end is each partition's high-water mark as fetches report it: the embedded broker's
-        # end_offsets() answers the first offset of the last record batch + 1 (BROKER.md).
-        while [p for p in partitions
-               if consumer.highwater(p) is None or await consumer.position(p) < consumer.highwater(p)]:
-            assert time.monotonic() < deadline, f"{topic} not read to its end in {WAIT_SECONDS} s"
-            for records in (await consumer.getmany(timeout_ms=200)).values():
-                envelopes.extend(envelope_of(r) for r in records)
-        return envelopes
-    finally:
-        await consumer.stop()
 
 
 async def test_r_sched_3_a_scheduler_books_and_edits_visits_through_the_gateway(
@@ -121,5 +84,6 @@ async def test_r_sched_3_a_scheduler_books_and_edits_visits_through_the_gateway(
         refused = await http.post(f"/api/scheduling/visits/{visit.json()['id']}/cancel", headers=walker)
         assert refused.status_code == 403
 
-    mine = await company_events(kafka_bootstrap_servers, "scheduling.events", company["company"]["id"], at_least=2)
+    mine = await published_envelopes(kafka_bootstrap_servers, "scheduling.events",
+                                       lambda e: e["company_id"] == company["company"]["id"], at_least=2)
     assert [e["type"] for e in mine] == ["scheduling.visit.scheduled", "scheduling.visit.moved"]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
+from collections.abc import Callable
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
@@ -59,6 +61,26 @@ async def read_topic_to_end(bootstrap_servers: str, topic: str, *,
         return records
     finally:
         await consumer.stop()
+
+
+async def published_envelopes(bootstrap_servers: str, topic: str, wanted: Callable[[dict[str, Any]], bool], *,
+                              at_least: int, settle: float = 1.0,
+                              timeout: float = 120) -> list[dict[str, Any]]:  # noqa: ASYNC109 (a polling wait)
+    """The envelopes on `topic` that `wanted` accepts (a test's company, say), in partition order, once
+    there are `at_least` of them, read again `settle` s later so that an unexpected extra one shows
+    too. Each look reads the topic to its end (`read_topic_to_end`): on the session's broker earlier
+    tests' records come first, and `read_topic(at_least=...)` would count those. AssertionError after
+    `timeout` s."""
+    async def look() -> list[dict[str, Any]]:
+        return [e for r in await read_topic_to_end(bootstrap_servers, topic, timeout=timeout)
+                if wanted(e := envelope_of(r))]
+
+    deadline = time.monotonic() + timeout
+    while len(mine := await look()) < at_least:
+        assert time.monotonic() < deadline, f"{len(mine)} of {at_least} such records on {topic} in {timeout} s"
+        await asyncio.sleep(0.5)
+    await asyncio.sleep(settle)
+    return await look()
 
 
 async def _at_end(consumer: AIOKafkaConsumer, partition: TopicPartition) -> bool:

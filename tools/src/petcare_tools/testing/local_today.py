@@ -1,7 +1,8 @@
-"""The company's local date (New York) as these tests see it: read once per test. The autouse
-fixture in this folder's conftest pins it when the test starts, so every date a test derives from
-"today" stays the same even when the test runs across local midnight (dates computed before and
-after it differed by a day: a visit asked for "in 3 days" was then not the one found "in 3 days").
+"""The company's local date (New York) as service tests see it: read once per test. A service's
+`tests/service/conftest.py` pins it when each test starts (`one_local_today_per_test`, autouse), so
+every date a test derives from "today" stays the same even when the test runs across local
+midnight (dates computed before and after it differed by a day: a visit asked for "in 3 days" was
+then not the one found "in 3 days").
 The service keeps its own clock."""
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
+
+import pytest
 
 NY = ZoneInfo("America/New_York")
 _pinned: date | None = None
@@ -29,3 +32,10 @@ def pinned() -> Iterator[date]:
         yield _pinned
     finally:
         _pinned = None
+
+
+@pytest.fixture(autouse=True)
+def one_local_today_per_test() -> Iterator[None]:
+    """Pins `local_today()` for the test; import it into a conftest to apply it to a folder."""
+    with pinned():
+        yield
