@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
@@ -17,12 +18,7 @@ async def read_topic(bootstrap_servers: str, topic: str, *, at_least: int, timeo
     `at_least` records (at most `timeout` s: then returns what came), then `settle` seconds more
     so that an unexpected extra record would be seen too. To see everything on a topic shared with
     other tests, `read_topic_to_end` (a time limit cuts a long topic short on a busy machine)."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False)
-    await consumer.start()
-    try:
-        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or {0})]
-        consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
+    async with _from_the_beginning(bootstrap_servers, topic) as (consumer, partitions):
         records: list[ConsumerRecord[bytes, bytes]] = []
         deadline = time.monotonic() + timeout
         settle_until: float | None = None
@@ -33,8 +29,6 @@ async def read_topic(bootstrap_servers: str, topic: str, *, at_least: int, timeo
             if settle_until is None and len(records) >= at_least:
                 settle_until = time.monotonic() + settle
         return records
-    finally:
-        await consumer.stop()
 
 
 async def read_topic_to_end(bootstrap_servers: str, topic: str, *,
@@ -43,12 +37,7 @@ async def read_topic_to_end(bootstrap_servers: str, topic: str, *,
     topic: the read stops when each partition's position reaches the high-water mark its fetches
     answer, not after a time. (`end_offsets()` would be wrong on the embedded broker: the start of
     the last record batch + 1, /work/shared/BROKER.md.) AssertionError when it takes over `timeout` s."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False)
-    await consumer.start()
-    try:
-        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or {0})]
-        consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
+    async with _from_the_beginning(bootstrap_servers, topic) as (consumer, partitions):
         records: list[ConsumerRecord[bytes, bytes]] = []
         deadline = time.monotonic() + timeout
         left = set(partitions)
@@ -59,8 +48,6 @@ async def read_topic_to_end(bootstrap_servers: str, topic: str, *,
                 records.extend(partition_records)
             left = {p for p in left if not await _at_end(consumer, p)}
         return records
-    finally:
-        await consumer.stop()
 
 
 async def published_envelopes(bootstrap_servers: str, topic: str, wanted: Callable[[dict[str, Any]], bool], *,
@@ -81,6 +68,21 @@ async def published_envelopes(bootstrap_servers: str, topic: str, wanted: Callab
         await asyncio.sleep(0.5)
     await asyncio.sleep(settle)
     return await look()
+
+
+@asynccontextmanager
+async def _from_the_beginning(bootstrap_servers: str,
+                              topic: str) -> AsyncIterator[tuple[AIOKafkaConsumer, list[TopicPartition]]]:
+    """A consumer with no group, assigned every partition of `topic` at its beginning; stopped on exit."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or {0})]
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        yield consumer, partitions
+    finally:
+        await consumer.stop()
 
 
 async def _at_end(consumer: AIOKafkaConsumer, partition: TopicPartition) -> bool:
